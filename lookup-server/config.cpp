@@ -1,0 +1,224 @@
+#include "lookup-server/config.hpp"
+
+#include "lookup-server/source_address.hpp"
+#include "mmids-core/asio.hpp"
+
+#include <toml++/toml.h>
+
+#include <algorithm>
+#include <charconv>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace mmids::lookup {
+
+namespace {
+
+std::string where(const std::string& source, const toml::node& node, std::string_view key) {
+  return source + ":" + std::to_string(node.source().begin.line) + ": '" + std::string(key) + "'";
+}
+
+std::string get_string(const std::string& source, const toml::node& node, std::string_view key) {
+  auto value = node.value<std::string>();
+  if (!node.is_string() || !value) throw ConfigError(where(source, node, key) + " must be a string");
+  return *value;
+}
+
+int64_t get_integer(const std::string& source, const toml::node& node, std::string_view key,
+                    int64_t min, int64_t max) {
+  if (!node.is_integer()) throw ConfigError(where(source, node, key) + " must be a whole number");
+  int64_t value = *node.value<int64_t>();
+  if (value < min || value > max) {
+    throw ConfigError(where(source, node, key) + " must be from " + std::to_string(min) + " to " +
+                      std::to_string(max) + ", found " + std::to_string(value));
+  }
+  return value;
+}
+
+std::string resolve_path(const std::string& base_dir, const std::string& path) {
+  if (path.empty() || base_dir.empty() || std::filesystem::path(path).is_absolute()) return path;
+  return (std::filesystem::path(base_dir) / path).lexically_normal().string();
+}
+
+}  // namespace
+
+void apply_config_toml(std::string_view toml_text, const std::string& source,
+                       const std::string& base_dir, LookupConfig& config) {
+  toml::table table;
+  try {
+    table = toml::parse(toml_text, source);
+  } catch (const toml::parse_error& e) {
+    const auto& begin = e.source().begin;
+    throw ConfigError(source + ":" + std::to_string(begin.line) + ":" + std::to_string(begin.column) +
+                      ": " + std::string(e.description()));
+  }
+  for (const auto& [key_object, node] : table) {
+    std::string_view key = key_object.str();
+    auto string = [&] { return get_string(source, node, key); };
+    auto seconds = [&] { return std::chrono::seconds(get_integer(source, node, key, 1, 86400 * 365)); };
+    try {
+      if (key == "listen") {
+        std::tie(config.listen_address, config.listen_port) = parse_listen(string());
+      } else if (key == "tls_cert") {
+        config.tls_cert = resolve_path(base_dir, string());
+      } else if (key == "tls_key") {
+        config.tls_key = resolve_path(base_dir, string());
+      } else if (key == "publisher_ttl") {
+        config.publisher_ttl = seconds();
+      } else if (key == "watcher_window") {
+        config.watcher_window = seconds();
+      } else if (key == "trusted_proxies") {
+        const auto* array = node.as_array();
+        if (!array) throw ConfigError(where(source, node, key) + " must be an array of strings");
+        config.trusted_proxies.clear();
+        for (const auto& item : *array) {
+          config.trusted_proxies.push_back(parse_address_range(get_string(source, item, key)));
+        }
+      } else if (key == "pull_app") {
+        config.pull_app = string();
+        if (!is_valid_pull_app(config.pull_app)) {
+          throw ConfigError(where(source, node, key) + " must be 1 to 128 characters from A-Z a-z 0-9 _ . -");
+        }
+      } else if (key == "rtmp_port") {
+        config.rtmp_port = static_cast<uint16_t>(get_integer(source, node, key, 1, 65535));
+      } else if (key == "answer_template") {
+        config.answer_template = string();
+        AnswerTemplate check(config.answer_template);
+      } else if (key == "store") {
+        config.store = string();
+        if (config.store != "memory") parse_redis_url(config.store);
+      } else if (key == "redis_key_prefix") {
+        config.redis_key_prefix = string();
+      } else if (key == "redis_timeout_ms") {
+        config.redis_timeout = std::chrono::milliseconds(get_integer(source, node, key, 10, 60000));
+      } else if (key == "max_body_bytes") {
+        config.max_body_bytes = static_cast<std::size_t>(get_integer(source, node, key, 64, 1 << 20));
+      } else if (key == "log_level") {
+        config.log_level = string();
+      } else {
+        throw ConfigError(where(source, node, key) + " is not a setting of mmids-lookup");
+      }
+    } catch (const std::exception& e) {
+      std::string message = e.what();
+      if (message.rfind(source + ":", 0) == 0) throw ConfigError(message);
+      throw ConfigError(where(source, node, key) + ": " + message);
+    }
+  }
+}
+
+void apply_config_file(const std::string& path, LookupConfig& config) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw ConfigError("cannot read config file " + path);
+  std::stringstream text;
+  text << in.rdbuf();
+  auto base_dir = std::filesystem::path(path).parent_path().string();
+  apply_config_toml(text.str(), path, base_dir, config);
+}
+
+void validate_config(const LookupConfig& config) {
+  if (config.tls_cert.empty() != config.tls_key.empty()) {
+    throw ConfigError("tls_cert and tls_key go together: give both (HTTPS) or neither (HTTP)");
+  }
+  try {
+    AnswerTemplate check(config.answer_template);
+  } catch (const std::exception& e) {
+    throw ConfigError(e.what());
+  }
+  if (!is_valid_pull_app(config.pull_app)) {
+    throw ConfigError("pull_app must be 1 to 128 characters from A-Z a-z 0-9 _ . -");
+  }
+  if (config.store != "memory") parse_redis_url(config.store);
+  static constexpr std::string_view kLevels[] = {"trace", "debug", "info", "warn", "error", "critical", "off"};
+  if (std::find(std::begin(kLevels), std::end(kLevels), config.log_level) == std::end(kLevels)) {
+    throw ConfigError("log_level '" + config.log_level +
+                      "' is not one of trace, debug, info, warn, error, critical, off");
+  }
+  if (config.publisher_ttl.count() <= 0 || config.watcher_window.count() <= 0) {
+    throw ConfigError("publisher_ttl and watcher_window must be at least 1 second");
+  }
+}
+
+std::pair<std::string, uint16_t> parse_listen(std::string_view text) {
+  auto fail = [&]() -> std::pair<std::string, uint16_t> {
+    throw ConfigError("listen address '" + std::string(text) +
+                      "' must be ADDRESS:PORT, e.g. 127.0.0.1:8080 or [::]:8080");
+  };
+  auto colon = text.rfind(':');
+  if (colon == std::string_view::npos) return fail();
+  std::string_view host = text.substr(0, colon);
+  std::string_view port_text = text.substr(colon + 1);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  } else if (host.find(':') != std::string_view::npos) {
+    return fail();  // IPv6 needs brackets
+  }
+  boost::system::error_code ec;
+  auto address = boost::asio::ip::make_address(std::string(host), ec);
+  (void)address;
+  unsigned port = 0;
+  auto [end, parse_ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
+  if (ec || port_text.empty() || parse_ec != std::errc() || end != port_text.data() + port_text.size() ||
+      port > 65535) {
+    return fail();
+  }
+  return {std::string(host), static_cast<uint16_t>(port)};
+}
+
+std::string RedisEndpoint::describe() const {
+  std::string host_text = host.find(':') != std::string::npos ? "[" + host + "]" : host;
+  return "redis://" + host_text + ":" + std::to_string(port) + "/" + std::to_string(db);
+}
+
+RedisEndpoint parse_redis_url(std::string_view url) {
+  auto fail = [&](const std::string& why) -> RedisEndpoint {
+    throw ConfigError("store '" + std::string(url) + "': " + why +
+                      " (expected memory or redis://[[user]:password@]host[:port][/db])");
+  };
+  constexpr std::string_view scheme = "redis://";
+  if (url.substr(0, scheme.size()) != scheme) return fail("unknown store");
+  std::string_view rest = url.substr(scheme.size());
+  RedisEndpoint endpoint;
+  if (auto at = rest.rfind('@'); at != std::string_view::npos) {
+    std::string_view user_info = rest.substr(0, at);
+    auto colon = user_info.find(':');
+    if (colon == std::string_view::npos) return fail("user info must be [user]:password");
+    endpoint.username = std::string(user_info.substr(0, colon));
+    endpoint.password = std::string(user_info.substr(colon + 1));
+    rest = rest.substr(at + 1);
+  }
+  std::string_view db_text;
+  if (auto slash = rest.find('/'); slash != std::string_view::npos) {
+    db_text = rest.substr(slash + 1);
+    rest = rest.substr(0, slash);
+  }
+  std::string_view port_text;
+  if (!rest.empty() && rest.front() == '[') {
+    auto close = rest.find(']');
+    if (close == std::string_view::npos) return fail("unclosed '['");
+    endpoint.host = std::string(rest.substr(1, close - 1));
+    if (close + 1 < rest.size()) {
+      if (rest[close + 1] != ':') return fail("unexpected text after ']'");
+      port_text = rest.substr(close + 2);
+    }
+  } else {
+    auto colon = rest.find(':');
+    endpoint.host = std::string(rest.substr(0, colon));
+    if (colon != std::string_view::npos) port_text = rest.substr(colon + 1);
+  }
+  if (endpoint.host.empty()) return fail("no host");
+  auto number = [&](std::string_view digits, unsigned max, const char* what) {
+    unsigned value = 0;
+    auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
+    if (digits.empty() || ec != std::errc() || end != digits.data() + digits.size() || value > max) {
+      fail(std::string("bad ") + what);
+    }
+    return value;
+  };
+  if (!port_text.empty()) endpoint.port = static_cast<uint16_t>(number(port_text, 65535, "port"));
+  if (endpoint.port == 0) return fail("bad port");
+  if (!db_text.empty()) endpoint.db = number(db_text, 1 << 16, "database number");
+  return endpoint;
+}
+
+}  // namespace mmids::lookup

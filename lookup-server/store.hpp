@@ -1,0 +1,66 @@
+#pragma once
+// lookup-server: where publishers and the playback nodes that asked for them are kept.
+// Every operation answers through a callback on the io thread (the memory store at once,
+// the Redis store later); an error text means the store could not be used (-> 503).
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace mmids::lookup {
+
+template <class T>
+struct StoreResult {
+  std::string error;  // empty = ok
+  T value{};
+  [[nodiscard]] bool ok() const { return error.empty(); }
+};
+
+template <class T>
+using StoreCallback = std::function<void(StoreResult<T>)>;
+
+enum class PublishOutcome { created, moved, refreshed };  // new name / new address / same address
+
+struct Publisher {
+  std::string address;                  // the ingestion node's IP address, as text
+  std::chrono::milliseconds age{0};     // since this address first published the stream
+  std::chrono::milliseconds refreshed_ago{0};
+  std::chrono::milliseconds expires_in{0};
+};
+
+struct PlaybackNode {
+  std::string address;
+  std::chrono::milliseconds asked_ago{0};
+};
+
+struct StreamEntry {
+  std::string stream;
+  Publisher publisher;
+  std::vector<PlaybackNode> playback_nodes;  // those that asked within the watcher window
+};
+
+struct StoreTimes {
+  std::chrono::seconds publisher_ttl{180};
+  std::chrono::seconds watcher_window{120};
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+  // Records stream -> address now; the latest publisher wins; refreshes the TTL.
+  virtual void publish(const std::string& stream, const std::string& address,
+                       StoreCallback<PublishOutcome> done) = 0;
+  // The live publisher of stream, if any; when there is one, records that node asked.
+  virtual void watch(const std::string& stream, const std::string& node,
+                     StoreCallback<std::optional<Publisher>> done) = 0;
+  // Every live stream, sorted by name.
+  virtual void list(StoreCallback<std::vector<StreamEntry>> done) = 0;
+  // Whether the store can be used now.
+  virtual void check(StoreCallback<bool> done) = 0;
+  // "memory" or "redis://host:port/db" (never a password).
+  [[nodiscard]] virtual std::string describe() const = 0;
+};
+
+}  // namespace mmids::lookup

@@ -1,0 +1,55 @@
+#include "mmids-core/http/beast_message.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+namespace mmids::http {
+
+namespace bhttp = boost::beast::http;
+
+boost::asio::ip::address normalize_address(const boost::asio::ip::address& address) {
+  if (address.is_v6() && address.to_v6().is_v4_mapped()) {
+    return boost::asio::ip::make_address_v4(boost::asio::ip::v4_mapped, address.to_v6());
+  }
+  return address;
+}
+
+Request request_from_beast(BeastRequest&& message, const boost::asio::ip::tcp::endpoint& peer) {
+  Request request;
+  request.method = std::string(message.method_string());
+  request.target = std::string(message.target());
+  auto question = request.target.find('?');
+  request.path = request.target.substr(0, question);
+  if (question != std::string::npos) request.query = request.target.substr(question + 1);
+  for (const auto& field : message) {
+    std::string name(field.name_string());
+    std::transform(name.begin(), name.end(), name.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    auto value = field.value();
+    auto [it, inserted] = request.headers.try_emplace(std::move(name), value.data(), value.size());
+    if (!inserted) it->second.append(", ").append(value.data(), value.size());
+  }
+  request.body = std::move(message.body());
+  request.peer_address = normalize_address(peer.address());
+  request.peer_port = peer.port();
+  return request;
+}
+
+BeastResponse response_to_beast(Response&& response, unsigned version, bool keep_alive,
+                                std::string_view server_header) {
+  BeastResponse message;
+  message.version(version);
+  message.result(response.status);
+  message.set(bhttp::field::server,
+              boost::beast::string_view(server_header.data(), server_header.size()));
+  if (!response.body.empty() || response.status != 204) {
+    message.set(bhttp::field::content_type, response.content_type);
+  }
+  for (auto& [name, value] : response.headers) message.insert(name, value);
+  message.keep_alive(keep_alive);
+  message.body() = std::move(response.body);
+  message.prepare_payload();
+  return message;
+}
+
+}  // namespace mmids::http

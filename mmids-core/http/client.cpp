@@ -1,0 +1,252 @@
+#include "mmids-core/http/client.hpp"
+
+#include "mmids-core/http/url.hpp"
+
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include <openssl/ssl.h>
+#include <openssl/x509v3.h>
+
+#include <algorithm>
+#include <cctype>
+#include <memory>
+#include <optional>
+
+namespace mmids::http {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = beast::http;
+namespace ssl = asio::ssl;
+using tcp = asio::ip::tcp;
+
+namespace {
+
+// One request in flight: its sockets, its deadline and what it has got so far.
+struct Call {
+  Call(asio::io_context& io, ClientRequest r, ClientOptions o)
+      : request(std::move(r)), options(std::move(o)), resolver(io), socket(io), deadline(io) {}
+
+  ClientRequest request;
+  ClientOptions options;
+  Url url;
+  tcp::resolver resolver;
+  tcp::socket socket;
+  std::optional<ssl::context> tls_context;
+  std::optional<ssl::stream<tcp::socket>> tls;  // owns the socket once connected
+  asio::steady_timer deadline;
+  bool timed_out = false;
+  const char* stage = "starting";
+
+  void expire() {
+    timed_out = true;
+    resolver.cancel();
+    beast::error_code ignored;
+    socket.close(ignored);
+    if (tls) tls->next_layer().close(ignored);
+  }
+
+  ClientResult failure(const std::string& what, const beast::error_code& ec) const {
+    ClientResult result;
+    if (timed_out) {
+      result.error = "timed out after " + std::to_string(options.timeout.count()) + " ms (" + stage + ")";
+    } else {
+      result.error = what + (ec ? ": " + ec.message() : std::string());
+    }
+    return result;
+  }
+};
+
+std::string tls_failure_reason(Call& call, const beast::error_code& ec) {
+  long verify = SSL_get_verify_result(call.tls->native_handle());
+  if (verify != X509_V_OK) {
+    return std::string("certificate verification failed: ") + X509_verify_cert_error_string(verify);
+  }
+  return ec.message();
+}
+
+// Makes the TLS context (system store plus ca_file); returns an error text or "".
+std::string prepare_tls_context(Call& call) {
+  call.tls_context.emplace(ssl::context::tls_client);
+  auto& context = *call.tls_context;
+  context.set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
+                      ssl::context::no_sslv3 | ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1);
+  context.set_verify_mode(ssl::verify_peer);
+  beast::error_code ec;
+  context.set_default_verify_paths(ec);
+  if (!call.options.ca_file.empty()) {
+    context.load_verify_file(call.options.ca_file, ec);
+    if (ec) return "cannot load CA file " + call.options.ca_file + ": " + ec.message();
+  }
+  return {};
+}
+
+// Wraps the connected socket in TLS that verifies the server's chain and name.
+void start_tls(Call& call) {
+  call.tls.emplace(std::move(call.socket), *call.tls_context);
+  SSL* handle = call.tls->native_handle();
+  const std::string& host = call.url.host;
+  beast::error_code not_ip;
+  auto address = asio::ip::make_address(host, not_ip);
+  (void)address;
+  if (not_ip) {
+    SSL_set_tlsext_host_name(handle, host.c_str());
+    SSL_set1_host(handle, host.c_str());
+  } else {
+    X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(handle), host.c_str());
+  }
+}
+
+template <class Stream>
+asio::awaitable<ClientResult> exchange(Call& call, Stream& stream) {
+  beast::error_code ec;
+  auto token = asio::redirect_error(asio::use_awaitable, ec);
+  auto verb = bhttp::string_to_verb(call.request.method);
+  bhttp::request<bhttp::string_body> message;
+  if (verb == bhttp::verb::unknown) message.method_string(call.request.method);
+  else message.method(verb);
+  message.target(call.url.target);
+  message.version(11);
+  message.set(bhttp::field::host, call.url.authority());
+  message.set(bhttp::field::user_agent, "mmids");
+  if (!call.request.content_type.empty()) message.set(bhttp::field::content_type, call.request.content_type);
+  for (const auto& [name, value] : call.request.headers) message.insert(name, value);
+  message.keep_alive(false);
+  message.body() = std::move(call.request.body);
+  message.prepare_payload();
+
+  call.stage = "writing the request";
+  co_await bhttp::async_write(stream, message, token);
+  if (ec) co_return call.failure("sending the request failed", ec);
+
+  call.stage = "reading the response";
+  beast::flat_buffer buffer;
+  bhttp::response_parser<bhttp::string_body> parser;
+  parser.header_limit(64 << 10);
+  parser.body_limit(call.options.max_response_bytes);
+  co_await bhttp::async_read(stream, buffer, parser, token);
+  if (ec == bhttp::error::body_limit) co_return call.failure("response body too large", {});
+  if (ec) co_return call.failure("reading the response failed", ec);
+
+  ClientResult result;
+  auto& response = parser.get();
+  result.status = response.result_int();
+  for (const auto& field : response) {
+    std::string name(field.name_string());
+    std::transform(name.begin(), name.end(), name.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    auto value = field.value();
+    auto [it, inserted] = result.headers.try_emplace(std::move(name), value.data(), value.size());
+    if (!inserted) it->second.append(", ").append(value.data(), value.size());
+  }
+  result.body = std::move(response.body());
+  co_return result;
+}
+
+asio::awaitable<ClientResult> perform(std::shared_ptr<Call> call) {
+  beast::error_code ec;
+  auto token = asio::redirect_error(asio::use_awaitable, ec);
+  std::string url_error;
+  auto url = parse_url(call->request.url, &url_error);
+  if (!url) co_return call->failure("bad URL '" + call->request.url + "': " + url_error, {});
+  call->url = *url;
+
+  std::optional<asio::ip::address> bind;
+  if (!call->options.bind_address.empty()) {
+    bind = asio::ip::make_address(call->options.bind_address, ec);
+    if (ec) co_return call->failure("bad bind address '" + call->options.bind_address + "'", ec);
+  }
+  if (call->url.tls()) {
+    if (auto problem = prepare_tls_context(*call); !problem.empty()) co_return call->failure(problem, {});
+  }
+
+  call->stage = "resolving";
+  auto endpoints = co_await call->resolver.async_resolve(call->url.host, std::to_string(call->url.port), token);
+  if (ec) co_return call->failure("cannot resolve " + call->url.host, ec);
+
+  call->stage = "connecting";
+  std::string where = call->url.authority();
+  beast::error_code connect_error = asio::error::host_not_found;
+  for (const auto& entry : endpoints) {
+    auto endpoint = entry.endpoint();
+    if (bind && bind->is_v4() != endpoint.address().is_v4()) continue;
+    call->socket.close(ec);
+    call->socket.open(endpoint.protocol(), ec);
+    if (ec) co_return call->failure("cannot open a socket", ec);
+    if (bind) {
+      call->socket.bind(tcp::endpoint(*bind, 0), ec);
+      if (ec) co_return call->failure("cannot bind to " + call->options.bind_address, ec);
+    }
+    co_await call->socket.async_connect(endpoint, token);
+    connect_error = ec;
+    if (!ec || call->timed_out) break;
+  }
+  if (connect_error) {
+    if (connect_error == asio::error::host_not_found && bind) {
+      co_return call->failure("no address of " + call->url.host + " matches bind address " +
+                                  call->options.bind_address, {});
+    }
+    co_return call->failure("cannot connect to " + where, connect_error);
+  }
+  call->socket.set_option(tcp::no_delay(true), ec);
+
+  if (!call->url.tls()) {
+    auto result = co_await exchange(*call, call->socket);
+    call->socket.shutdown(tcp::socket::shutdown_both, ec);
+    co_return result;
+  }
+  call->stage = "TLS handshake";
+  start_tls(*call);
+  co_await call->tls->async_handshake(ssl::stream_base::client, token);
+  if (ec) co_return call->failure("TLS handshake with " + where + " failed: " + tls_failure_reason(*call, ec), {});
+  co_return co_await exchange(*call, *call->tls);
+}
+
+}  // namespace
+
+void request(asio::io_context& io, ClientRequest request, ClientOptions options, ClientCallback callback) {
+  auto call = std::make_shared<Call>(io, std::move(request), std::move(options));
+  call->deadline.expires_after(call->options.timeout);
+  call->deadline.async_wait([call](beast::error_code ec) {
+    if (!ec) call->expire();
+  });
+  asio::co_spawn(io, perform(call),
+                 [call, callback = std::move(callback)](std::exception_ptr error, ClientResult result) {
+                   call->deadline.cancel();
+                   beast::error_code ignored;
+                   call->socket.close(ignored);
+                   if (call->tls) call->tls->next_layer().close(ignored);
+                   if (error) {
+                     try {
+                       std::rethrow_exception(error);
+                     } catch (const std::exception& e) {
+                       result = ClientResult{};
+                       result.error = std::string("request failed: ") + e.what();
+                     }
+                   }
+                   callback(std::move(result));
+                 });
+}
+
+void post(asio::io_context& io, const std::string& url, std::string body, std::string content_type,
+          ClientOptions options, ClientCallback callback) {
+  ClientRequest call{"POST", url, std::move(body), std::move(content_type), {}};
+  request(io, std::move(call), std::move(options), std::move(callback));
+}
+
+void get(asio::io_context& io, const std::string& url, ClientOptions options, ClientCallback callback) {
+  request(io, ClientRequest{"GET", url, {}, {}, {}}, std::move(options), std::move(callback));
+}
+
+ClientResult request_sync(ClientRequest call, ClientOptions options) {
+  asio::io_context io;
+  ClientResult result;
+  request(io, std::move(call), std::move(options), [&](ClientResult r) { result = std::move(r); });
+  io.run();
+  return result;
+}
+
+}  // namespace mmids::http

@@ -1,0 +1,65 @@
+#include "mmids-core/settings/node_settings.hpp"
+
+#include <boost/asio/ip/address.hpp>
+
+#include <charconv>
+
+namespace mmids::settings {
+namespace {
+
+bool is_ip_address(const std::string& text) {
+  boost::system::error_code error;
+  boost::asio::ip::make_address(text, error);
+  return !error;
+}
+
+}  // namespace
+
+SettingsResult read_node_settings(const config::NodeConfig& config) {
+  SettingsResult result;
+  NodeSettings& s = result.settings;
+  for (const auto& [key, value] : config.settings) {
+    const std::string text = value.value_or("");
+    auto require_value = [&] {
+      if (!value || value->empty()) result.errors.push_back("setting '" + key + "' needs a value");
+      return value && !value->empty();
+    };
+    if (key == "ffmpeg_path") {
+      if (require_value()) s.ffmpeg_path = text;
+    } else if (key == "http_api_port") {
+      if (!require_value()) continue;
+      unsigned port = 0;
+      auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), port);
+      if (error != std::errc() || end != text.data() + text.size() || port == 0 || port > 65535) {
+        result.errors.push_back("setting 'http_api_port' must be a port number from 1 to 65535, got '" + text + "'");
+      } else {
+        s.http_api_port = static_cast<uint16_t>(port);
+      }
+    } else if (key == "http_api_address") {
+      if (!require_value()) continue;
+      if (!is_ip_address(text)) result.errors.push_back("setting 'http_api_address' must be an IP address, got '" + text + "'");
+      s.http_api_address = text;
+    } else if (key == "bind_address") {
+      if (!require_value()) continue;
+      if (!is_ip_address(text)) result.errors.push_back("setting 'bind_address' must be an IP address, got '" + text + "'");
+      s.bind_address = text;
+    } else if (key == "tls_cert_path") {
+      if (require_value()) s.tls_cert_path = text;
+    } else if (key == "tls_key_path") {
+      if (require_value()) s.tls_key_path = text;
+    } else if (key == "tls_cert_password") {
+      if (require_value()) s.tls_cert_password = text;
+    } else {
+      result.warnings.push_back("unknown setting '" + key + "' is ignored");
+    }
+  }
+  if (!s.tls_key_path.empty() && s.tls_cert_path.empty()) {
+    result.errors.push_back("setting 'tls_key_path' needs 'tls_cert_path'");
+  }
+  if (!s.tls_key_path.empty() && !s.tls_cert_password.empty()) {
+    result.errors.push_back("give either 'tls_key_path' (PEM) or 'tls_cert_password' (PFX), not both");
+  }
+  return result;
+}
+
+}  // namespace mmids::settings

@@ -1,0 +1,31 @@
+#pragma once
+// NodeSettings: the `settings { ... }` block of a node config, typed and checked
+// (SPEC.md section 3).
+#include "mmids-core/config/definitions.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace mmids::settings {
+
+struct NodeSettings {
+  std::string ffmpeg_path = "ffmpeg";        // found on PATH unless a path is given
+  std::optional<uint16_t> http_api_port;     // no port: no HTTP API
+  std::string http_api_address = "127.0.0.1";
+  std::string tls_cert_path;                 // PEM certificate, or PFX with a password
+  std::string tls_key_path;                  // PEM key
+  std::string tls_cert_password;             // PFX password
+  std::string bind_address;                  // local IP for RTMP listeners and outgoing requests; empty = any
+};
+
+struct SettingsResult {
+  NodeSettings settings;
+  std::vector<std::string> errors;
+  std::vector<std::string> warnings;
+};
+
+[[nodiscard]] SettingsResult read_node_settings(const config::NodeConfig& config);
+
+}  // namespace mmids::settings

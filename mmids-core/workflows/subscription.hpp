@@ -1,0 +1,34 @@
+#pragma once
+// Subscription: a move-only token that undoes a registration when it dies, so a
+// listener can never be called after its owner is gone.
+#include <functional>
+#include <utility>
+
+namespace mmids::workflows {
+
+class Subscription {
+ public:
+  Subscription() = default;
+  explicit Subscription(std::function<void()> cancel) : cancel_(std::move(cancel)) {}
+  Subscription(Subscription&& other) noexcept : cancel_(std::exchange(other.cancel_, nullptr)) {}
+  Subscription& operator=(Subscription&& other) noexcept {
+    if (this != &other) {
+      reset();
+      cancel_ = std::exchange(other.cancel_, nullptr);
+    }
+    return *this;
+  }
+  Subscription(const Subscription&) = delete;
+  Subscription& operator=(const Subscription&) = delete;
+  ~Subscription() { reset(); }
+
+  void reset() {
+    if (cancel_) std::exchange(cancel_, nullptr)();
+  }
+  [[nodiscard]] bool active() const { return static_cast<bool>(cancel_); }
+
+ private:
+  std::function<void()> cancel_;
+};
+
+}  // namespace mmids::workflows

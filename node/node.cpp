@@ -1,0 +1,43 @@
+#include "node/node.hpp"
+
+#include "mmids-core/api/workflow_api.hpp"
+
+namespace mmids::node {
+
+Node::Node(asio::io_context& io, config::NodeConfig config, settings::NodeSettings settings)
+    : io_(io), config_(std::move(config)), settings_(std::move(settings)) {
+  workflows_ = std::make_unique<workflows::WorkflowManager>(io_, registry_);
+  services_ = std::make_unique<steps::StepServices>(steps::StepServices{io_, settings_, *workflows_});
+  steps::register_builtin_steps(registry_, *services_);
+}
+
+Node::~Node() { stop(); }
+
+void Node::start() {
+  if (settings_.http_api_port) {
+    http::Router router;
+    api::add_workflow_routes(router, *workflows_);
+    http::ServerOptions options;
+    options.address = settings_.http_api_address;
+    options.port = *settings_.http_api_port;
+    api_ = std::make_unique<http::Server>(io_, std::move(router), options);
+    api_->start();
+    spdlog::info("HTTP API listening on {}:{}", settings_.http_api_address, api_->port());
+  }
+  for (const auto& workflow : config_.workflows) workflows_->upsert(workflow);
+}
+
+void Node::stop() {
+  if (workflows_) workflows_->stop_all();
+  if (api_) {
+    api_->stop();
+    api_.reset();
+  }
+}
+
+std::optional<uint16_t> Node::api_port() const {
+  if (!api_) return std::nullopt;
+  return api_->port();
+}
+
+}  // namespace mmids::node

@@ -1,0 +1,41 @@
+#pragma once
+// Node: one running mmids node. Owns the step registry, the workflow manager, the
+// HTTP API and (as they land) the RTMP server and reactors; starts the configured
+// workflows and stops everything on request. Lives on one io_context thread.
+#include "mmids-core/config/definitions.hpp"
+#include "mmids-core/http/server.hpp"
+#include "mmids-core/settings/node_settings.hpp"
+#include "mmids-core/workflows/step_registry.hpp"
+#include "mmids-core/workflows/workflow_manager.hpp"
+#include "steps/builtin_steps.hpp"
+
+#include <memory>
+#include <optional>
+
+namespace mmids::node {
+
+class Node {
+ public:
+  Node(asio::io_context& io, config::NodeConfig config, settings::NodeSettings settings);
+  ~Node();
+
+  // Starts the HTTP API (if configured) and every configured workflow. Throws
+  // std::runtime_error when a listener cannot start.
+  void start();
+  // Stops every workflow (their steps close their connections) and the API.
+  void stop();
+
+  [[nodiscard]] std::optional<uint16_t> api_port() const;
+  workflows::WorkflowManager& workflows() { return *workflows_; }
+
+ private:
+  asio::io_context& io_;
+  config::NodeConfig config_;
+  settings::NodeSettings settings_;
+  workflows::StepRegistry registry_;
+  std::unique_ptr<workflows::WorkflowManager> workflows_;
+  std::unique_ptr<steps::StepServices> services_;
+  std::unique_ptr<http::Server> api_;
+};
+
+}  // namespace mmids::node

@@ -1,0 +1,29 @@
+#pragma once
+// The step types a node offers, and what they need from the node to work.
+#include "mmids-core/asio.hpp"
+#include "mmids-core/settings/node_settings.hpp"
+#include "mmids-core/workflows/step_registry.hpp"
+#include "mmids-core/workflows/workflow_manager.hpp"
+
+namespace mmids::rtmp {
+class RtmpServer;
+}
+namespace mmids::reactor {
+class ReactorManager;
+}
+
+namespace mmids::steps {
+
+// Node-wide services steps are built on. Everything outlives every step.
+struct StepServices {
+  asio::io_context& io;
+  const settings::NodeSettings& settings;
+  workflows::WorkflowManager& workflows;
+  rtmp::RtmpServer* rtmp = nullptr;
+  reactor::ReactorManager* reactors = nullptr;
+};
+
+// Registers every built-in step type (and its aliases) into `registry`.
+void register_builtin_steps(workflows::StepRegistry& registry, StepServices& services);
+
+}  // namespace mmids::steps

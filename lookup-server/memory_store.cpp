@@ -87,6 +87,13 @@ void MemoryStore::list(StoreCallback<std::vector<StreamEntry>> done) {
   done({{}, std::move(streams)});
 }
 
+void MemoryStore::count(StoreCallback<std::size_t> done) {
+  auto now = clock_();
+  std::size_t live = static_cast<std::size_t>(std::count_if(
+      entries_.begin(), entries_.end(), [&](const auto& item) { return !expired(item.second, now); }));
+  done({{}, live});
+}
+
 void MemoryStore::check(StoreCallback<bool> done) { done({{}, true}); }
 
 }  // namespace mmids::lookup

@@ -36,7 +36,7 @@ class RedisConnection {
   // when Redis cannot be reached or answers any of them with an error. A connection found
   // dead on use (Redis restarted) is replaced once at once, so only an outage fails.
   std::vector<RedisReplyPtr> run(const std::vector<RedisCommand>& commands);
-  RedisReplyPtr run(const RedisCommand& command) { return std::move(run(std::vector{command}).front()); }
+  RedisReplyPtr run(const RedisCommand& command) { return std::move(run(std::vector<RedisCommand>{command}).front()); }
 
  private:
   void connect();

@@ -98,32 +98,106 @@ void RedisStore::worker() {
 
 template <class T>
 void RedisStore::submit(StoreCallback<T> done, std::function<T(RedisConnection&)> work) {
+  std::unique_lock lock(mutex_);
+  if (jobs_.size() >= kMaxQueuedJobs) {
+    lock.unlock();
+    StoreResult<T> busy;
+    busy.error = "redis is too slow: " + std::to_string(kMaxQueuedJobs) + " requests are waiting";
+    boost::asio::post(io_, [done = std::move(done), busy = std::move(busy)]() mutable { done(std::move(busy)); });
+    return;
+  }
   auto* io = &io_;
-  Job job = [io, done = std::move(done), work = std::move(work)](RedisConnection& connection) mutable {
+  jobs_.push_back([io, done = std::move(done), work = std::move(work)](RedisConnection& connection) mutable {
     StoreResult<T> result;
     try {
       result.value = work(connection);
     } catch (const std::exception& e) {
       result.error = e.what();
     }
-    // Moved into the io thread's handler: nothing of the request is destroyed here.
+    // done moves into the io thread's handler: nothing of the request is destroyed here.
     boost::asio::post(*io, [done = std::move(done), result = std::move(result)]() mutable {
       done(std::move(result));
     });
-  };
-  {
-    std::lock_guard lock(mutex_);
-    if (jobs_.size() < kMaxQueuedJobs) {
-      jobs_.push_back(std::move(job));
-      wake_.notify_one();
-      return;
-    }
-  }
-  boost::asio::post(io_, [job = std::move(job)]() mutable {
-    // Too much waiting on Redis already: answer busy without touching it.
-    (void)job;
   });
-  StoreResult<T> busy;
-  busy.error = "redis is too slow: " + std::to_string(kMaxQueuedJobs) + " requests are waiting";
-  boost::asio::post(io_, [done = std::move(done), busy = std::move(busy)]() mutable { done(std::move(busy)); });
+  lock.unlock();
+  wake_.notify_one();
 }
+
+void RedisStore::publish(const std::string& stream, const std::string& address,
+                         StoreCallback<PublishOutcome> done) {
+  RedisCommand command{"EVAL", kPublishScript, "2", prefix_ + "publisher:" + stream, prefix_ + "streams",
+                       stream, address, std::to_string(times_.publisher_ttl.count()),
+                       std::to_string(unix_ms())};
+  submit<PublishOutcome>(std::move(done), [command = std::move(command), address](RedisConnection& redis) {
+    auto reply = redis.run(command);
+    if (reply_is_nil(reply.get())) return PublishOutcome::created;
+    return reply_text(reply.get()) == address ? PublishOutcome::refreshed : PublishOutcome::moved;
+  });
+}
+
+void RedisStore::watch(const std::string& stream, const std::string& node,
+                       StoreCallback<std::optional<Publisher>> done) {
+  int64_t now = unix_ms();
+  RedisCommand command{"EVAL", kWatchScript, "2", prefix_ + "publisher:" + stream, prefix_ + "watchers:" + stream,
+                       node, std::to_string(now), std::to_string(times_.watcher_window.count())};
+  submit<std::optional<Publisher>>(std::move(done), [command = std::move(command), now](RedisConnection& redis) {
+    auto reply = redis.run(command);
+    return publisher_from(reply.get(), now);
+  });
+}
+
+void RedisStore::list(StoreCallback<std::vector<StreamEntry>> done) {
+  submit<std::vector<StreamEntry>>(std::move(done), [this](RedisConnection& redis) {
+    int64_t now = unix_ms();
+    auto index = prefix_ + "streams";
+    auto replies = redis.run(std::vector<RedisCommand>{
+        {"ZREMRANGEBYSCORE", index, "-inf", std::to_string(now)},
+        {"ZRANGE", index, "0", std::to_string(kMaxListedStreams - 1)}});
+    const redisReply* names = replies[1].get();
+    std::vector<std::string> streams;
+    if (names->type == REDIS_REPLY_ARRAY) {
+      for (std::size_t i = 0; i < names->elements; ++i) streams.push_back(reply_text(names->element[i]));
+    }
+    std::sort(streams.begin(), streams.end());
+    std::vector<StreamEntry> entries;
+    if (streams.empty()) return entries;
+    std::vector<RedisCommand> reads;
+    for (const auto& stream : streams) {
+      reads.push_back({"HMGET", prefix_ + "publisher:" + stream, "address", "since", "refreshed", "ttl"});
+      reads.push_back({"HGETALL", prefix_ + "watchers:" + stream});
+    }
+    auto details = redis.run(reads);
+    int64_t window_ms = times_.watcher_window.count() * 1000;
+    for (std::size_t i = 0; i < streams.size(); ++i) {
+      auto publisher = publisher_from(details[2 * i].get(), now);
+      if (!publisher) continue;  // expired between the two reads
+      StreamEntry entry{streams[i], *publisher, {}};
+      const redisReply* watchers = details[2 * i + 1].get();
+      if (watchers->type == REDIS_REPLY_ARRAY) {
+        for (std::size_t w = 0; w + 1 < watchers->elements; w += 2) {
+          int64_t asked = to_int(watchers->element[w + 1]);
+          if (now - asked > window_ms) continue;
+          entry.playback_nodes.push_back({reply_text(watchers->element[w]), milliseconds(std::max<int64_t>(0, now - asked))});
+        }
+      }
+      entries.push_back(std::move(entry));
+    }
+    return entries;
+  });
+}
+
+void RedisStore::count(StoreCallback<std::size_t> done) {
+  submit<std::size_t>(std::move(done), [this](RedisConnection& redis) {
+    auto reply = redis.run(RedisCommand{"ZCOUNT", prefix_ + "streams", "(" + std::to_string(unix_ms()), "+inf"});
+    return static_cast<std::size_t>(std::max<int64_t>(0, to_int(reply.get())));
+  });
+}
+
+void RedisStore::check(StoreCallback<bool> done) {
+  submit<bool>(std::move(done), [](RedisConnection& redis) {
+    auto reply = redis.run(RedisCommand{"PING"});
+    return reply_text(reply.get()) == "PONG";
+  });
+}
+
+}  // namespace mmids::lookup

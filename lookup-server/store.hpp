@@ -2,6 +2,9 @@
 // lookup-server: where publishers and the playback nodes that asked for them are kept.
 // Every operation answers through a callback on the io thread (the memory store at once,
 // the Redis store later); an error text means the store could not be used (-> 503).
+#include "lookup-server/config.hpp"
+#include "mmids-core/asio.hpp"
+
 #include <chrono>
 #include <functional>
 #include <memory>
@@ -57,10 +60,15 @@ class Store {
                      StoreCallback<std::optional<Publisher>> done) = 0;
   // Every live stream, sorted by name.
   virtual void list(StoreCallback<std::vector<StreamEntry>> done) = 0;
+  // How many streams are live (cheaper than list()).
+  virtual void count(StoreCallback<std::size_t> done) = 0;
   // Whether the store can be used now.
   virtual void check(StoreCallback<bool> done) = 0;
   // "memory" or "redis://host:port/db" (never a password).
   [[nodiscard]] virtual std::string describe() const = 0;
 };
+
+// The store config.store names: "memory" or a redis:// URL (throws ConfigError if neither).
+std::shared_ptr<Store> make_store(boost::asio::io_context& io, const LookupConfig& config);
 
 }  // namespace mmids::lookup

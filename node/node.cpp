@@ -1,17 +1,26 @@
 #include "node/node.hpp"
 
 #include "mmids-core/api/workflow_api.hpp"
+#include "mmids-core/rtmp/server/rtmps_context.hpp"
 
 namespace mmids::node {
 
 Node::Node(asio::io_context& io, config::NodeConfig config, settings::NodeSettings settings)
     : io_(io), config_(std::move(config)), settings_(std::move(settings)) {
+  rtmp::RtmpServerOptions rtmp_options;
+  rtmp_options.bind_address = settings_.bind_address;
+  rtmp_options.tls = rtmp::make_rtmps_context(settings_);
+  rtmp_ = std::make_unique<rtmp::RtmpServer>(io_, std::move(rtmp_options));
   workflows_ = std::make_unique<workflows::WorkflowManager>(io_, registry_);
-  services_ = std::make_unique<steps::StepServices>(steps::StepServices{io_, settings_, *workflows_});
+  services_ = std::make_unique<steps::StepServices>(steps::StepServices{io_, settings_, *workflows_, rtmp_.get()});
   steps::register_builtin_steps(registry_, *services_);
 }
 
-Node::~Node() { stop(); }
+Node::~Node() {
+  stop();
+  workflows_.reset();  // steps unregister from the RTMP server before it goes
+  rtmp_.reset();
+}
 
 void Node::start() {
   if (settings_.http_api_port) {

@@ -4,6 +4,7 @@
 // workflows and stops everything on request. Lives on one io_context thread.
 #include "mmids-core/config/definitions.hpp"
 #include "mmids-core/http/server.hpp"
+#include "mmids-core/rtmp/server/rtmp_server.hpp"
 #include "mmids-core/settings/node_settings.hpp"
 #include "mmids-core/workflows/step_registry.hpp"
 #include "mmids-core/workflows/workflow_manager.hpp"
@@ -20,19 +21,22 @@ class Node {
   ~Node();
 
   // Starts the HTTP API (if configured) and every configured workflow. Throws
-  // std::runtime_error when a listener cannot start.
+  // std::runtime_error when a listener cannot start. (The constructor throws when the
+  // RTMPS certificate cannot be loaded.)
   void start();
   // Stops every workflow (their steps close their connections) and the API.
   void stop();
 
   [[nodiscard]] std::optional<uint16_t> api_port() const;
   workflows::WorkflowManager& workflows() { return *workflows_; }
+  rtmp::RtmpServer& rtmp() { return *rtmp_; }
 
  private:
   asio::io_context& io_;
   config::NodeConfig config_;
   settings::NodeSettings settings_;
   workflows::StepRegistry registry_;
+  std::unique_ptr<rtmp::RtmpServer> rtmp_;
   std::unique_ptr<workflows::WorkflowManager> workflows_;
   std::unique_ptr<steps::StepServices> services_;
   std::unique_ptr<http::Server> api_;

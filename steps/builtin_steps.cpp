@@ -1,11 +1,18 @@
 #include "steps/builtin_steps.hpp"
 
+#include "steps/rtmp_receive/rtmp_receive_step.hpp"
+#include "steps/rtmp_watch/rtmp_watch_step.hpp"
+
 namespace mmids::steps {
 
 void register_builtin_steps(workflows::StepRegistry& registry, StepServices& services) {
-  // Each step type adds itself here as it lands (SPEC.md section 4 lists them all).
-  (void)registry;
-  (void)services;
+  auto bind = [&services](auto create) {
+    return [&services, create](const config::StepDefinition& definition, workflows::StepContext context) {
+      return create(definition, std::move(context), services);
+    };
+  };
+  registry.add("rtmp_receive", bind(&RtmpReceiveStep::create));
+  registry.add("rtmp_watch", bind(&RtmpWatchStep::create));
 }
 
 }  // namespace mmids::steps

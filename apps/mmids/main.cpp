@@ -28,13 +28,15 @@ int run_node(const std::string& config_path) {
     return 1;
   }
   asio::io_context io(1);
-  node::Node node(io, std::move(checked.config), std::move(checked.settings));
+  std::unique_ptr<node::Node> started;
   try {
-    node.start();
+    started = std::make_unique<node::Node>(io, std::move(checked.config), std::move(checked.settings));
+    started->start();
   } catch (const std::exception& error) {
     spdlog::critical("cannot start: {}", error.what());
     return 1;
   }
+  node::Node& node = *started;
   asio::signal_set signals(io, SIGINT, SIGTERM);
   signals.async_wait([&](const boost::system::error_code& error, int signal_number) {
     if (error) return;

@@ -30,19 +30,22 @@ std::optional<std::string> expand(const Piece& piece, int line, const Environmen
   std::string out;
   bool ok = true;
   std::size_t pos = 0;
-  while (pos < text.size()) {
+  int column = piece.text_column;  // of text[pos]; kept as we go (a line may hold many '$')
+  while (pos < text.size() && !diag.full()) {
     std::size_t dollar = text.find('$', pos);
     out.append(text.substr(pos, dollar - pos));
     if (dollar == std::string_view::npos) break;
-    int column = piece.text_column + column_width(text.substr(0, dollar));
+    column += column_width(text.substr(pos, dollar - pos));
+    int reference_column = column;
     auto fail = [&](std::string message) {
-      diag.error(line, column, std::move(message));
+      diag.error(line, reference_column, std::move(message));
       ok = false;
     };
 
     if (dollar + 1 >= text.size() || text[dollar + 1] != '{') {
       fail("'$' must start ${NAME} or ${NAME:-default}");
       pos = dollar + 1;
+      column += 1;
       continue;
     }
     std::size_t close = text.find('}', dollar + 2);
@@ -51,6 +54,8 @@ std::optional<std::string> expand(const Piece& piece, int line, const Environmen
       break;
     }
     pos = close + 1;
+    // Messages below still point at the '$' (reference_column); the next round starts after '}'.
+    column += column_width(text.substr(dollar, pos - dollar));
     std::string_view inner = text.substr(dollar + 2, close - dollar - 2);
     std::size_t separator = inner.find(":-");
     std::string_view name = inner.substr(0, separator);
@@ -81,7 +86,7 @@ std::optional<std::string> expand(const Piece& piece, int line, const Environmen
       out.append(*value);
     }
   }
-  if (!ok) return std::nullopt;
+  if (!ok || diag.full()) return std::nullopt;
   return out;
 }
 

@@ -119,7 +119,11 @@ class LineLexer {
         advance();
         piece = &word.value.emplace();
         piece->column = piece->text_column = column_;
-      } else if (c == '$' && options_.allow_env_refs) {
+      } else if (c == '$') {
+        // Without expansion a '$' is an error, but `${...}` is still taken whole so
+        // that its braces do not break the line's structure.
+        if (!options_.allow_env_refs && !reported_invalid) error(column_, invalid_character_message(line_, pos_));
+        reported_invalid = reported_invalid || !options_.allow_env_refs;
         lex_env_reference(*piece);
       } else if (is_value_char(c)) {
         piece->text += c;
@@ -171,19 +175,22 @@ class LineLexer {
     return true;
   }
 
-  // At a '$' (allowed): takes `${...}` as one unit so that its '=', ':' or '-' are not
+  // At a '$': takes `${...}` as one unit so that its braces, '=', ':' or '-' are not
   // read as grammar. Whether it is well formed is checked when it is expanded.
   void lex_env_reference(Piece& piece) {
-    piece.has_dollar = true;
+    piece.has_dollar = options_.allow_env_refs;
     piece.text += '$';
     advance();
     if (pos_ >= line_.size() || line_[pos_] != '{') return;
+    // Braces are counted so that a (refused) nested `${A:-${B}}` stays one unit.
+    int depth = 0;
     while (pos_ < line_.size()) {
       char c = line_[pos_];
       if (c == ' ' || c == '\t' || c == '"' || c == '#') return;
       piece.text += c;
       advance();
-      if (c == '}') return;
+      if (c == '{') ++depth;
+      if (c == '}' && --depth == 0) return;
     }
   }
 

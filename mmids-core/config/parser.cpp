@@ -1,11 +1,13 @@
 #include "mmids-core/config/parser.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <iterator>
 #include <span>
+#include <tuple>
 
 #include "mmids-core/config/expansion.hpp"
 #include "mmids-core/config/lexer.hpp"
@@ -86,11 +88,22 @@ class Parser {
       process(lexed);
     }
     close_all_unclosed(reader.last_line(), reader.last_line_end_column());
+    // Within a line, lexer, structure and value errors are found in that order; the
+    // user reads top to bottom, left to right. A final "too many errors" stays last.
+    sort_by_location(diag_.errors, diag_.full() ? 1 : 0);
+    sort_by_location(diag_.warnings, 0);
     return {std::move(config_), std::move(diag_.errors), std::move(diag_.warnings)};
   }
 
  private:
   void error(int line, int column, std::string message) { diag_.error(line, column, std::move(message)); }
+
+  static void sort_by_location(std::vector<ConfigError>& list, std::size_t keep_last) {
+    std::stable_sort(list.begin(), list.end() - static_cast<std::ptrdiff_t>(std::min(keep_last, list.size())),
+                     [](const ConfigError& a, const ConfigError& b) {
+                       return std::tie(a.where.line, a.where.column) < std::tie(b.where.line, b.where.column);
+                     });
+  }
 
   void process(const LexedLine& line) {
     const auto& tokens = line.tokens;
@@ -170,6 +183,12 @@ class Parser {
     const Token& head = shape.words[0];
     RootKind kind = root_kind(head.word);
     std::string what = printable(word_text(head.word));
+    if (!is_plain(head.word)) {
+      error(shape.number, head.column, "expected a node type (settings, workflow or reactor), found " +
+                                           std::string(head.word.key.quoted ? "a quoted string" : "'" + what + "'"));
+      if (shape.opens) push_ignored("'" + what + "' block", shape.number, true);
+      return;
+    }
     if (kind == RootKind::none) {
       error(shape.number, head.column, "unknown node type '" + what + "' (expected settings, workflow or reactor)");
       if (shape.opens) push_ignored("'" + what + "' block", shape.number, true);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <utility>
 
 #include "mmids-core/rtmp/protocol/byte_io.hpp"
 
@@ -41,12 +42,15 @@ Status ChunkDecoder::fail(std::string reason) {
 Status ChunkDecoder::feed(std::span<const uint8_t> bytes, std::vector<RtmpMessage>& out) {
   if (failed_) return protocol_error(error_);
   bytes_received_ += bytes.size();
+  return consume(bytes, out);
+}
+
+Status ChunkDecoder::consume(std::span<const uint8_t> bytes, std::vector<RtmpMessage>& out) {
   size_t pos = 0;
   while (pos < bytes.size()) {
     if (current_ == nullptr) {
       // Assemble the header; how long it is becomes known as its bytes arrive.
       for (size_t needed = header_length_needed(); header_length_ < needed; needed = header_length_needed()) {
-        if (failed_) return protocol_error(error_);
         if (pos == bytes.size()) return {};
         const size_t take = std::min(needed - header_length_, bytes.size() - pos);
         std::memcpy(&header_[header_length_], &bytes[pos], take);
@@ -57,6 +61,13 @@ Status ChunkDecoder::feed(std::span<const uint8_t> bytes, std::vector<RtmpMessag
       auto status = on_header(out);
       header_length_ = 0;
       if (!status) return status;
+      if (replay_length_ > 0) {
+        // At most 4 bytes, and header_ is empty: this cannot complete a header that
+        // carries an extended timestamp (5+ bytes), so it cannot replay again.
+        const std::array<uint8_t, 4> replay = replay_;
+        const size_t length = std::exchange(replay_length_, 0);
+        if (auto replayed = consume(std::span(replay.data(), length), out); !replayed) return replayed;
+      }
       continue;
     }
     const size_t take = std::min<size_t>(chunk_remaining_, bytes.size() - pos);
@@ -86,7 +97,7 @@ size_t ChunkDecoder::header_length_needed() {
     const uint32_t csid = basic_header_csid(header_.data());
     const auto it = streams_.find(csid);
     if (it == streams_.end()) {
-      fail(csid_text(csid) + ": fmt 3 chunk with no previous header to repeat");
+      (void)fail(csid_text(csid) + ": fmt 3 chunk with no previous header to repeat");
       return 0;
     }
     extended = it->second.extended;
@@ -114,25 +125,21 @@ Status ChunkDecoder::on_header(std::vector<RtmpMessage>& out) {
   ChunkStream& stream = it->second;
 
   if (fmt == 3) {
-    bool extended_bytes_are_payload = false;
     if (stream.extended) {
       const uint32_t value = byte_io::read_u32be(fields);
       const bool expected = value == stream.ts_field || (stream.in_progress && value == stream.timestamp);
-      extended_bytes_are_payload = !expected;  // a writer that does not repeat the field
+      if (!expected) {  // a writer that does not repeat the field: these are other bytes
+        std::memcpy(replay_.data(), fields, 4);
+        replay_length_ = 4;
+      }
     }
     if (stream.in_progress) {
       current_ = &stream;
       chunk_remaining_ = std::min<uint32_t>(chunk_size_, stream.length - static_cast<uint32_t>(stream.partial.size()));
-    } else {
-      stream.timestamp += stream.ts_field;  // a new message repeating the previous delta
-      if (auto status = begin_message(stream, out); !status) return status;
+      return {};
     }
-    if (extended_bytes_are_payload && current_ == &stream && chunk_remaining_ >= 4) {
-      stream.partial.insert(stream.partial.end(), fields, fields + 4);
-      chunk_remaining_ -= 4;
-      if (chunk_remaining_ == 0) return finish_chunk(out);
-    }
-    return {};
+    stream.timestamp += stream.ts_field;  // a new message repeating the previous delta
+    return begin_message(stream, out);
   }
 
   // A full header in the middle of a message abandons that message (peers only do this

@@ -10,7 +10,8 @@
 // - Extended timestamps: a fmt 3 chunk of a stream whose last header used the extended
 //   field carries it again (the spec, ffmpeg, nginx-rtmp). Some writers omit it; when
 //   the four bytes do not match the expected value (the stored field, or the message's
-//   absolute timestamp, which some writers put there) they are taken as payload.
+//   absolute timestamp, which some writers put there) they are read again as payload
+//   (or as the next header, when fewer than four payload bytes were left).
 // - Set Chunk Size (type 1) and Abort (type 2) are applied by the decoder itself, at the
 //   exact byte where they end, and still delivered so the session can log them.
 // - Limits are checked from the header alone, before any allocation: a peer cannot make
@@ -75,6 +76,7 @@ class ChunkDecoder {
     std::vector<uint8_t> partial;
   };
 
+  Status consume(std::span<const uint8_t> bytes, std::vector<RtmpMessage>& out);
   // Header bytes needed so far given what is in header_ (0 after a failure).
   size_t header_length_needed();
   Status on_header(std::vector<RtmpMessage>& out);
@@ -100,6 +102,10 @@ class ChunkDecoder {
   // The chunk whose payload is being read, if any.
   ChunkStream* current_ = nullptr;
   uint32_t chunk_remaining_ = 0;
+  // Four bytes read as an extended timestamp that turned out not to be one: they are
+  // consumed again as ordinary input (payload, or the next chunk's header).
+  std::array<uint8_t, 4> replay_{};
+  size_t replay_length_ = 0;
 };
 
 }  // namespace mmids::rtmp

@@ -107,6 +107,8 @@ TEST_CASE("env: malformed references are errors", "[config]") {
   require_one_error(parse(in_workflow("    s a=${A:B}")), 2, 9, "invalid variable name 'A:B'");
   require_one_error(parse(in_workflow("    s a=\"${A:-${B}}\"")), 2, 10,
                     "invalid character in the default of ${A:-...} (a default cannot hold '$')");
+  require_one_error(parse(in_workflow("    s a=${A:-${B}} b=1")), 2, 9,
+                    "invalid character in the default of ${A:-...} (quote the value to use it)");
   require_one_error(parse(in_workflow("    s a=${A:-x;y}")), 2, 9,
                     "invalid character in the default of ${A:-...} (quote the value to use it)");
 }

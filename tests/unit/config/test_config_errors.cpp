@@ -29,7 +29,9 @@ TEST_CASE("error: unknown root node type, with the full location text", "[config
 }
 
 TEST_CASE("error: a node type that is not a plain word", "[config]") {
-  require_one_error(parse("\"workflow\" w {\n}\n"), 1, 1, "expected a node type");
+  require_one_error(parse("\"workflow\" w {\n}\n"), 1, 1,
+                    "expected a node type (settings, workflow or reactor), found a quoted string");
+  require_one_error(parse("a=b {\n}\n"), 1, 1, "expected a node type (settings, workflow or reactor), found 'a=b'");
 }
 
 TEST_CASE("error: missing '{' after a workflow name", "[config]") {
@@ -133,7 +135,7 @@ TEST_CASE("error: invalid characters outside quotes", "[config]") {
 }
 
 TEST_CASE("error: columns count characters, not bytes, and a tab is one column", "[config]") {
-  require_one_error(parse(in_workflow("\ts a=\"\xE2\x98\x95\xE2\x98\x95\" b=;")), 2, 14, "invalid character ';'");
+  require_one_error(parse(in_workflow("\ts a=\"\xE2\x98\x95\xE2\x98\x95\" b=;")), 2, 13, "invalid character ';'");
 }
 
 TEST_CASE("error: a quoted string that is not UTF-8", "[config]") {
@@ -144,8 +146,9 @@ TEST_CASE("error: messages quote bad input safely", "[config]") {
   auto result = parse("bo\x01gus {\n}\n");
   INFO(all_errors(result));
   REQUIRE(result.errors.size() == 2);
-  CHECK(result.errors[0].message == "invalid control character 0x01");
-  CHECK(result.errors[1].message == "unknown node type 'bo\\x01gus' (expected settings, workflow or reactor)");
+  CHECK(result.errors[0].to_string() ==
+        "node.config:1:1: unknown node type 'bo\\x01gus' (expected settings, workflow or reactor)");
+  CHECK(result.errors[1].to_string() == "node.config:1:3: invalid control character 0x01");
 }
 
 TEST_CASE("error: step arguments", "[config]") {
@@ -180,7 +183,11 @@ TEST_CASE("error: reactor heads", "[config]") {
   require_one_error(parse("reactor r update_interval=5 {\n}\n"), 1, 9,
                     "reactor 'r' needs an executor (e.g. executor=simple_http)");
   require_one_error(parse("reactor executor=simple_http {\n}\n"), 1, 9, "expected a reactor name after 'reactor'");
-  require_one_error(parse("reactor {\n}\n"), 1, 9, "expected a reactor name after 'reactor'");
+  auto nameless = parse("reactor {\n}\n");
+  INFO(all_errors(nameless));
+  REQUIRE(nameless.errors.size() == 2);
+  CHECK(nameless.errors[0].to_string() == "node.config:1:1: reactor needs an executor (e.g. executor=simple_http)");
+  CHECK(nameless.errors[1].to_string() == "node.config:1:9: expected a reactor name after 'reactor'");
   require_one_error(parse("reactor r executor=x color=red {\n}\n"), 1, 22, "unknown reactor argument 'color=red'");
   require_one_error(parse("reactor r executor=x fast {\n}\n"), 1, 22, "unknown reactor argument 'fast'");
   require_one_error(parse("reactor r executor= {\n}\n"), 1, 20, "expected a value after '='");
@@ -240,11 +247,23 @@ TEST_CASE("errors: all of them are collected in one pass, in order", "[config]")
   REQUIRE(result.errors.size() == 8);
   std::vector<std::pair<int, int>> where;
   for (const auto& error : result.errors) where.emplace_back(error.where.line, error.where.column);
-  CHECK(where == std::vector<std::pair<int, int>>{{1, 10}, {2, 21}, {8, 9}, {9, 10}, {11, 1}, {13, 27}, {13, 9}, {15, 1}});
-  CHECK_THAT(result.errors[6].message, Catch::Contains("reactor 'r' needs an executor"));
+  CHECK(where == std::vector<std::pair<int, int>>{{1, 10}, {2, 21}, {8, 9}, {9, 10}, {11, 1}, {13, 9}, {13, 27}, {15, 1}});
+  CHECK_THAT(result.errors[5].message, Catch::Contains("reactor 'r' needs an executor"));
   // The good workflow is still read.
   REQUIRE_FALSE(result.config.workflows.empty());
   CHECK(result.config.workflows[0].name == "good");
+}
+
+TEST_CASE("errors: several on one line come left to right", "[config]") {
+  std::string line = "    t =b c?d=1 e=\"open";
+  auto result = parse(in_workflow(line));
+  INFO(all_errors(result));
+  REQUIRE(result.errors.size() == 3);
+  CHECK(result.errors[0].where.column == col(line, "="));
+  CHECK_THAT(result.errors[0].message, Catch::Contains("expected a key before '='"));
+  CHECK(result.errors[1].where.column == col(line, "?"));
+  CHECK(result.errors[2].where.column == col(line, "\""));
+  CHECK_THAT(result.errors[2].message, Catch::Contains("unterminated quoted string"));
 }
 
 TEST_CASE("errors: a flood of errors stops at a cap", "[config]") {

@@ -213,6 +213,12 @@ void Diagnostics::error(int line, int column, std::string message) {
   }
 }
 
+void Diagnostics::give_up(int line, int column, std::string message) {
+  if (full_) return;
+  errors.push_back({at(line, column), std::move(message)});
+  full_ = true;
+}
+
 void Diagnostics::warning(int line, int column, std::string message) {
   if (warnings.size() < kMaxErrors) warnings.push_back({at(line, column), std::move(message)});
 }

@@ -26,6 +26,8 @@ class Diagnostics {
 
   void error(int line, int column, std::string message);
   void warning(int line, int column, std::string message);
+  // Reports a reason to stop reading (it stays the last error) and sets full().
+  void give_up(int line, int column, std::string message);
   // The error cap was reached: the caller should stop reading.
   [[nodiscard]] bool full() const { return full_; }
   [[nodiscard]] const std::string& file() const { return file_; }

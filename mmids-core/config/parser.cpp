@@ -19,6 +19,10 @@ namespace {
 using namespace detail;
 
 constexpr std::uintmax_t kMaxFileBytes = 16 * 1024 * 1024;
+// Definitions (workflows, steps, parameters, reactors, settings) read from one text.
+// Far beyond any real config; it keeps a hostile text from costing ~100x its size in
+// memory (a 2-byte step line becomes a whole StepDefinition).
+constexpr std::size_t kMaxItems = 100'000;
 
 std::string in_quotes(std::string_view text) { return "'" + printable(text) + "'"; }
 
@@ -79,6 +83,10 @@ class Parser {
   Parser(std::string_view source, Mode mode) : diag_(source), mode_(mode) {}
 
   ParseResult run(std::string_view text) {
+    if (text.size() > kMaxFileBytes) {
+      diag_.give_up(1, 1, "text is larger than 16 MiB; it was not read");
+      return {{}, std::move(diag_.errors), {}};
+    }
     LineReader reader(text);
     LexOptions options{mode_.env != nullptr};
     std::string_view line;
@@ -86,6 +94,8 @@ class Parser {
     while (!diag_.full() && reader.next(line, number)) {
       LexedLine lexed = lex_line(line, number, options, diag_);
       process(lexed);
+      if (items_ > kMaxItems)
+        diag_.give_up(number, 1, "more than " + std::to_string(kMaxItems) + " definitions; the rest was not read");
     }
     close_all_unclosed(reader.last_line(), reader.last_line_end_column());
     // Within a line, lexer, structure and value errors are found in that order; the
@@ -144,20 +154,25 @@ class Parser {
     // A `workflow x {` (or settings/reactor) inside a block means the block's '}' is
     // missing; so does any root keyword line after a block whose '{' was missing.
     // Closing here keeps one forgotten '}' from swallowing the rest of the file.
-    if (!blocks_.empty() && !shape.words.empty() && root_kind(shape.words[0].word) != RootKind::none &&
-        (shape.opens || blocks_.back().implicit))
+    if (block_ && !shape.words.empty() && root_kind(shape.words[0].word) != RootKind::none &&
+        (shape.opens || block_->implicit))
       close_all_unclosed(shape.number, shape.words[0].column);
 
-    if (blocks_.empty()) return handle_root(shape);
+    if (!block_) return handle_root(shape);
 
-    Block& top = blocks_.back();
+    if (skipped_depth_ > 0) {  // inside a nested block, already reported: only count braces
+      if (shape.opens) ++skipped_depth_;
+      return;
+    }
+    Block& top = *block_;
     if (shape.words.empty()) {  // a '{' alone on its line
       if (top.implicit && !top.has_children) {
         top.implicit = false;  // `workflow x` then `{` on the next line: already reported
         return;
       }
       error(shape.number, shape.open_column, "'{' must be on the same line as the node it opens");
-      return push_ignored("'{' block", shape.number, false);
+      ++skipped_depth_;
+      return;
     }
     top.has_children = true;
     if (shape.opens) {
@@ -165,7 +180,8 @@ class Parser {
       if (top.kind != BlockKind::ignored)
         error(shape.number, shape.open_column,
               std::string(kWhat[static_cast<int>(top.kind)]) + " cannot open a block (blocks do not nest)");
-      return push_ignored("nested block", shape.number, false);
+      ++skipped_depth_;
+      return;
     }
     switch (top.kind) {
       case BlockKind::settings: return handle_setting(shape);
@@ -178,7 +194,7 @@ class Parser {
   void handle_root(const LineShape& shape) {
     if (shape.words.empty()) {
       error(shape.number, shape.open_column, "'{' must be on the same line as the node it opens");
-      return push_ignored("'{' block", shape.number, false);
+      return open_ignored("'{' block", shape.number, false);
     }
     const Token& head = shape.words[0];
     RootKind kind = root_kind(head.word);
@@ -186,17 +202,17 @@ class Parser {
     if (!is_plain(head.word)) {
       error(shape.number, head.column, "expected a node type (settings, workflow or reactor), found " +
                                            std::string(head.word.key.quoted ? "a quoted string" : "'" + what + "'"));
-      if (shape.opens) push_ignored("'" + what + "' block", shape.number, true);
+      if (shape.opens) open_ignored("'" + what + "' block", shape.number, true);
       return;
     }
     if (kind == RootKind::none) {
       error(shape.number, head.column, "unknown node type '" + what + "' (expected settings, workflow or reactor)");
-      if (shape.opens) push_ignored("'" + what + "' block", shape.number, true);
+      if (shape.opens) open_ignored("'" + what + "' block", shape.number, true);
       return;
     }
     if (!mode_.node_file && kind != RootKind::workflow) {
       error(shape.number, head.column, "a '" + what + "' block is not allowed here: only workflow blocks");
-      if (shape.opens) push_ignored("'" + what + "' block", shape.number, true);
+      if (shape.opens) open_ignored("'" + what + "' block", shape.number, true);
       return;
     }
 
@@ -206,6 +222,7 @@ class Parser {
                                                : reactor_head(shape);
     block.line = shape.number;
     block.implicit = !shape.opens;
+    ++items_;
     // A head that already has an error (or a lexer error) gets no extra complaint.
     if (!shape.opens && !shape.had_errors && diag_.errors.size() == errors_before) {
       const char* after = kind == RootKind::settings   ? "'settings'"
@@ -213,7 +230,7 @@ class Parser {
                                                        : "reactor arguments";
       error(shape.number, shape.end_column, std::string("expected '{' after ") + after);
     }
-    blocks_.push_back(std::move(block));
+    block_ = std::move(block);
   }
 
   Block settings_head(const LineShape& shape) {
@@ -323,6 +340,7 @@ class Parser {
       if (!value) return;
     }
     if (!key) return;
+    ++items_;
     if (config_.settings.contains(*key))
       diag_.warning(shape.number, shape.words[0].column, "setting " + in_quotes(*key) + " is given again; the last one counts");
     config_.settings[*key] = std::move(value);
@@ -338,6 +356,7 @@ class Parser {
             "reactor parameter " + in_quotes(*key) + " takes one value (quote it if it holds spaces)");
     std::optional<std::string> value = take_child_value(shape.number, shape.words[1].word);
     if (!value) return;
+    ++items_;
     if (block.reactor.parameters.contains(*key))
       diag_.warning(shape.number, shape.words[0].column,
                     "reactor parameter " + in_quotes(*key) + " is given again; the last one counts");
@@ -365,6 +384,7 @@ class Parser {
       std::optional<std::string> value = take_value(shape.number, word);
       if (key && value) step.parameters[*key] = std::move(*value);
     }
+    items_ += 1 + step.parameters.size();
     if (type) {
       step.type = std::move(*type);
       block.workflow.steps.push_back(std::move(step));
@@ -461,12 +481,12 @@ class Parser {
     return static_cast<uint32_t>(seconds);
   }
 
-  void push_ignored(std::string label, int line, bool report_unclosed) {
-    Block block;
-    block.label = std::move(label);
-    block.line = line;
-    block.report_unclosed = report_unclosed;
-    blocks_.push_back(std::move(block));
+  // A root block whose content is skipped (its head was already reported).
+  void open_ignored(std::string label, int line, bool report_unclosed) {
+    block_.emplace();
+    block_->label = std::move(label);
+    block_->line = line;
+    block_->report_unclosed = report_unclosed;
   }
 
   void finish(Block& block) {
@@ -476,26 +496,34 @@ class Parser {
   }
 
   void close_one(int line, int column) {
-    if (blocks_.empty()) return error(line, column, "'}' with no open block");
-    finish(blocks_.back());
-    blocks_.pop_back();
+    if (skipped_depth_ > 0) {
+      --skipped_depth_;
+    } else if (block_) {
+      finish(*block_);
+      block_.reset();
+    } else {
+      error(line, column, "'}' with no open block");
+    }
   }
 
-  // Closes every open block, reporting each whose '}' is missing at (line, column).
+  // Closes the open block (and anything nested in it), reporting each whose '}' is missing at (line, column).
   void close_all_unclosed(int line, int column) {
-    while (!blocks_.empty()) {
-      Block& block = blocks_.back();
-      if (!block.implicit && block.report_unclosed)
-        error(line, column, "missing '}' for " + block.label + " opened at line " + std::to_string(block.line));
-      finish(block);
-      blocks_.pop_back();
-    }
+    skipped_depth_ = 0;  // nested blocks were reported when they opened
+    if (!block_) return;
+    if (!block_->implicit && block_->report_unclosed)
+      error(line, column, "missing '}' for " + block_->label + " opened at line " + std::to_string(block_->line));
+    finish(*block_);
+    block_.reset();
   }
 
   Diagnostics diag_;
   Mode mode_;
   NodeConfig config_;
-  std::vector<Block> blocks_;  // the open block, and ignored blocks nested in it
+  // Blocks do not nest: at most one is open. Braces of (reported) nested blocks inside
+  // it are only counted, so no input can build up a deep structure.
+  std::optional<Block> block_;
+  std::size_t skipped_depth_ = 0;
+  std::size_t items_ = 0;  // definitions read so far, against kMaxItems
   std::map<std::string, int> workflow_lines_;
   std::map<std::string, int> reactor_lines_;
 };

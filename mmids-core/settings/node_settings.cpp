@@ -13,6 +13,16 @@ bool is_ip_address(const std::string& text) {
   return !error;
 }
 
+std::optional<uint16_t> parse_port(const std::string& key, const std::string& text, std::vector<std::string>& errors) {
+  unsigned port = 0;
+  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), port);
+  if (error != std::errc() || end != text.data() + text.size() || port == 0 || port > 65535) {
+    errors.push_back("setting '" + key + "' must be a port number from 1 to 65535, got '" + text + "'");
+    return std::nullopt;
+  }
+  return static_cast<uint16_t>(port);
+}
+
 }  // namespace
 
 SettingsResult read_node_settings(const config::NodeConfig& config) {
@@ -27,14 +37,10 @@ SettingsResult read_node_settings(const config::NodeConfig& config) {
     if (key == "ffmpeg_path") {
       if (require_value()) s.ffmpeg_path = text;
     } else if (key == "http_api_port") {
+      if (require_value()) s.http_api_port = parse_port(key, text, result.errors);
+    } else if (key == "internal_rtmp_port") {
       if (!require_value()) continue;
-      unsigned port = 0;
-      auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), port);
-      if (error != std::errc() || end != text.data() + text.size() || port == 0 || port > 65535) {
-        result.errors.push_back("setting 'http_api_port' must be a port number from 1 to 65535, got '" + text + "'");
-      } else {
-        s.http_api_port = static_cast<uint16_t>(port);
-      }
+      if (auto port = parse_port(key, text, result.errors)) s.internal_rtmp_port = *port;
     } else if (key == "http_api_address") {
       if (!require_value()) continue;
       if (!is_ip_address(text)) result.errors.push_back("setting 'http_api_address' must be an IP address, got '" + text + "'");

@@ -18,6 +18,14 @@ struct NodeSettings {
   std::string tls_key_path;                  // PEM key
   std::string tls_cert_password;             // PFX password
   std::string bind_address;                  // local IP for RTMP listeners and outgoing requests; empty = any
+  // The RTMP port through which ffmpeg processes (ffmpeg_push/hls/transcode) exchange media
+  // with the node, on bind_address (or 127.0.0.1), under private app names.
+  uint16_t internal_rtmp_port = 1935;
+
+  // The address local ffmpeg processes connect to: bind_address, or loopback when unset.
+  [[nodiscard]] std::string local_rtmp_host() const {
+    return bind_address.empty() || bind_address == "0.0.0.0" || bind_address == "::" ? "127.0.0.1" : bind_address;
+  }
 };
 
 struct SettingsResult {

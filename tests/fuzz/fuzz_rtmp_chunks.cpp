@@ -88,7 +88,18 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   ChunkWriteBatch batch;
   for (const auto& message : messages) {
     encoder.encode(message, batch);
-    if (message.type_id == message_type::set_chunk_size) encoder.set_chunk_size(decoder_chunk_size_of(message));
+    if (message.type_id == message_type::set_chunk_size) {
+      auto chunk_size = parse_set_chunk_size(message);
+      if (!chunk_size) std::abort();  // the decoder only delivers valid ones
+      encoder.set_chunk_size(*chunk_size);
+    }
   }
+  ChunkDecoder again(limits);
+  std::vector<RtmpMessage> redecoded;
+  const auto bytes = batch.to_bytes();
+  if (!again.feed(bytes, redecoded)) std::abort();
+  if (redecoded.size() != messages.size()) std::abort();
+  for (size_t i = 0; i < messages.size(); ++i)
+    if (!same(messages[i], redecoded[i])) std::abort();
   return 0;
 }

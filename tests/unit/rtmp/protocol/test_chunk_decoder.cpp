@@ -7,6 +7,7 @@
 
 using namespace mmids::rtmp;
 using namespace mmids::rtmp::testing;
+namespace media = mmids::media;
 
 namespace {
 

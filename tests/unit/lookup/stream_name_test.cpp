@@ -1,0 +1,39 @@
+// lookup-server: stream names and lookup bodies; nothing outside the alphabet gets through.
+#include "lookup-server/stream_name.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace mmids::lookup;
+
+TEST_CASE("lookup: stream names are 1 to 128 characters of A-Z a-z 0-9 _ . -", "[lookup]") {
+  CHECK(is_valid_stream_name("cam1"));
+  CHECK(is_valid_stream_name("Cam_1.main-HD"));
+  CHECK(is_valid_stream_name(std::string(128, 'a')));
+  CHECK_FALSE(is_valid_stream_name(""));
+  CHECK_FALSE(is_valid_stream_name(std::string(129, 'a')));
+  for (const char* bad : {"a}", "a{", "a b", "a\nb", "a\rb", "../x", "a/b", "a\"b", "a#b", "a=b", "a\\b",
+                          "a\tb", "${HOME}", "caf\xc3\xa9", "a\0b"}) {
+    INFO(bad);
+    CHECK_FALSE(is_valid_stream_name(bad));
+  }
+  CHECK_FALSE(is_valid_stream_name(std::string_view("a\0b", 3)));
+}
+
+TEST_CASE("lookup: lookup bodies must be JSON objects with a valid string stream_name", "[lookup]") {
+  auto ok = parse_lookup_body(R"({"stream_name": "cam1", "other": [1, 2]})");
+  REQUIRE(ok.ok());
+  CHECK(ok.stream_name == "cam1");
+
+  for (const char* bad : {"", "cam1", "[]", "\"cam1\"", "{}", R"({"stream_name": 5})", R"({"stream_name": null})",
+                          R"({"stream_name": ["cam1"]})", R"({"stream_name": "a}"})", R"({"stream_name": "a\nb"})",
+                          R"({"stream_name": "a b"})", R"({"stream_name": "../etc"})", R"({"stream_name": ""})",
+                          R"({"stream_name": "cam1")", R"({"stream_name": "a\u0000b"})"}) {
+    INFO(bad);
+    auto result = parse_lookup_body(bad);
+    CHECK_FALSE(result.ok());
+    CHECK(result.stream_name.empty());
+    CHECK(result.error.find("stream_name") != std::string::npos);
+  }
+  auto long_name = parse_lookup_body("{\"stream_name\": \"" + std::string(129, 'x') + "\"}");
+  CHECK_FALSE(long_name.ok());
+}

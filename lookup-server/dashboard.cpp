@@ -30,7 +30,7 @@ constexpr const char* kPage = R"html(<!doctype html>
   <thead><tr><th>Stream</th><th>Ingestion node</th><th>Live for</th><th>Playback nodes serving it</th></tr></thead>
   <tbody id="rows"><tr><td colspan="4" class="none">no live streams</td></tr></tbody>
 </table>
-<script src="/dashboard.js"></script>
+<script src="dashboard.js"></script>
 </body>
 </html>
 )html";
@@ -89,7 +89,7 @@ constexpr const char* kScript = R"js(// mmids lookup dashboard: renders GET /str
 
   async function refresh() {
     try {
-      const response = await fetch('/streams', {cache: 'no-store'});
+      const response = await fetch('streams', {cache: 'no-store'});
       const data = await response.json();
       if (!response.ok) throw new Error(data.error || ('HTTP ' + response.status));
       render(data);

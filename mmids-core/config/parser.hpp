@@ -1,10 +1,12 @@
 #pragma once
-// Config room: reads mmids' node config language (settings, workflow and reactor blocks)
-// into definitions, with every error located by file, line and column.
+// Config room: the node config language (settings/workflow/reactor blocks) -> definitions, errors with file:line:column.
 //
-// Beyond mmids: `key:` children are accepted as `key` (with a warning), quoted strings
-// hold any character but '"', and `${NAME}` / `${NAME:-default}` expand in values of a
-// node's own config file. See docs in definitions.hpp for what comes out.
+// Grammar as mmids reads it, plus: `key:` children are accepted as `key` (with a
+// warning), quoted strings hold any character but '"', and `${NAME}` /
+// `${NAME:-default}` expand in values of a node's own config file. All errors of a
+// text are collected in one pass. Stages: lexer.hpp (lines -> words), parser.cpp
+// (block structure, recovery), nodes.hpp (what the words mean), expansion.hpp (${}).
+// What comes out is described in definitions.hpp.
 #include <filesystem>
 #include <functional>
 #include <optional>

@@ -112,6 +112,30 @@ class Connection : public ConnectionBase, public std::enable_shared_from_this<Co
     parser_->header_limit(static_cast<std::uint32_t>(state_->options.max_header_bytes));
     parser_->body_limit(state_->options.max_body_bytes);
     lowest().expires_after(state_->options.idle_timeout);
+    bhttp::async_read_header(stream_, buffer_, *parser_,
+                             [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+                               self->on_header(ec);
+                             });
+  }
+
+  // Headers are in (and Content-Length is within the limit): clients that wait for
+  // "100 Continue" before sending a body (curl does, for bodies over 1 KiB) get it now.
+  void on_header(beast::error_code ec) {
+    if (ec || parser_->is_done()) return on_read(ec);
+    auto expect = parser_->get()[bhttp::field::expect];
+    if (beast::iequals(expect, "100-continue") && parser_->get().version() >= 11) {
+      static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+      boost::asio::async_write(stream_, boost::asio::buffer(kContinue.data(), kContinue.size()),
+                               [self = this->shared_from_this()](beast::error_code write_error, std::size_t) {
+                                 if (write_error) return self->drop(write_error, "write failed");
+                                 self->read_body();
+                               });
+      return;
+    }
+    read_body();
+  }
+
+  void read_body() {
     bhttp::async_read(stream_, buffer_, *parser_,
                       [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
                         self->on_read(ec);

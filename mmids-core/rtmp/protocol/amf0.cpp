@@ -65,6 +65,9 @@ Amf0Value Amf0Value::object(Properties properties) {
   v.properties_ = std::move(properties);
   return v;
 }
+Amf0Value Amf0Value::object() { return object(Properties()); }
+Amf0Value Amf0Value::ecma_array() { return ecma_array(Properties()); }
+Amf0Value Amf0Value::strict_array() { return strict_array(Elements()); }
 Amf0Value Amf0Value::null() { return Amf0Value(); }
 Amf0Value Amf0Value::undefined() {
   Amf0Value v;

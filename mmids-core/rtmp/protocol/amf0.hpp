@@ -60,11 +60,15 @@ class Amf0Value {
   static Amf0Value number(double value);
   static Amf0Value boolean(bool value);
   static Amf0Value string(std::string value);
-  static Amf0Value object(Properties properties = {});
+  // (No `= {}` defaults: the element types are incomplete here, which clang rejects.)
+  static Amf0Value object();
+  static Amf0Value object(Properties properties);
   static Amf0Value null();
   static Amf0Value undefined();
-  static Amf0Value ecma_array(Properties properties = {});
-  static Amf0Value strict_array(Elements elements = {});
+  static Amf0Value ecma_array();
+  static Amf0Value ecma_array(Properties properties);
+  static Amf0Value strict_array();
+  static Amf0Value strict_array(Elements elements);
   static Amf0Value date(double milliseconds_since_epoch, int16_t timezone_minutes = 0);
   static Amf0Value unsupported(uint8_t marker = 0x0D);
 

@@ -266,6 +266,20 @@ TEST_CASE("errors: several on one line come left to right", "[config]") {
   CHECK_THAT(result.errors[2].message, Catch::Contains("unterminated quoted string"));
 }
 
+TEST_CASE("errors: a text with absurdly many definitions is cut short", "[config]") {
+  std::string text = "workflow w {\n";
+  for (int i = 0; i < 100'001; ++i) text += "s\n";
+  auto result = parse(text);
+  INFO(result.errors.size());
+  REQUIRE(result.errors.size() == 1);
+  CHECK(result.errors[0].message == "more than 100000 definitions; the rest was not read");
+}
+
+TEST_CASE("errors: a text over 16 MiB is refused whole", "[config]") {
+  auto result = parse(std::string(16 * 1024 * 1024 + 1, '#'));
+  require_one_error(result, 1, 1, "text is larger than 16 MiB");
+}
+
 TEST_CASE("errors: a flood of errors stops at a cap", "[config]") {
   std::string text;
   for (int i = 0; i < 1000; ++i) text += "bogus\n";

@@ -101,8 +101,12 @@ TEST_CASE("comments may stand anywhere outside quotes and hold any character", "
   CHECK(parameters == Parameters{{"a", "1"}, {"b", "# kept"}});
 }
 
-TEST_CASE("a comment may touch the word before it", "[config]") {
+TEST_CASE("a comment may touch the word or brace before it", "[config]") {
   CHECK(step_parameters("s a=1#comment") == Parameters{{"a", "1"}});
+  auto result = parse("workflow w{#comment\n    s\n}#comment\n");
+  INFO(all_errors(result));
+  REQUIRE(result.ok());
+  CHECK(result.config.workflows.at(0).steps.size() == 1);
 }
 
 TEST_CASE("lines may end with \\n, \\r\\n or \\r, and tabs separate words", "[config]") {
@@ -281,6 +285,13 @@ TEST_CASE("parse_config_file reads a file and names it in locations", "[config]"
   REQUIRE(result.errors.size() == 1);
   CHECK(result.errors[0].to_string() ==
         path.string() + ":4:1: unknown node type 'bogus' (expected settings, workflow or reactor)");
+}
+
+TEST_CASE("parse_config_file gives one error for a directory", "[config]") {
+  auto directory = std::filesystem::temp_directory_path();
+  auto result = mmids::config::parse_config_file(directory);
+  REQUIRE(result.errors.size() == 1);
+  CHECK_THAT(result.errors[0].to_string(), Catch::StartsWith(directory.string() + ": cannot read config file"));
 }
 
 TEST_CASE("parse_config_file gives one error naming an unreadable file", "[config]") {

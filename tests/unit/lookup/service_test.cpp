@@ -124,8 +124,8 @@ TEST_CASE("lookup: routes serve streams healthz metrics and the dashboard", "[lo
 
   auto page = f.call("GET", "/");
   CHECK(page.content_type == "text/html; charset=utf-8");
-  CHECK_THAT(page.body, Catch::Contains("<script src=\"/dashboard.js\">"));
-  CHECK_THAT(f.call("GET", "/dashboard.js").body, Catch::Contains("fetch('/streams'"));
+  CHECK_THAT(page.body, Catch::Contains("<script src=\"dashboard.js\">"));
+  CHECK_THAT(f.call("GET", "/dashboard.js").body, Catch::Contains("fetch('streams'"));
 }
 
 TEST_CASE("lookup: routes answer 503 when the store is down", "[lookup]") {

@@ -1,0 +1,45 @@
+// Fuzz target: what a lookup request can carry into mmids-lookup. The body (JSON with a
+// stream name), the X-Forwarded-For header and trusted-proxy text. Checks the one promise
+// that matters: an accepted name is in the alphabet, and the answer is the template with
+// that name and nothing else.
+#include "lookup-server/answer_template.hpp"
+#include "lookup-server/source_address.hpp"
+#include "lookup-server/stream_name.hpp"
+
+#include <cstdint>
+#include <cstdlib>
+#include <string>
+#include <string_view>
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  using namespace mmids::lookup;
+  std::string_view input(reinterpret_cast<const char*>(data), size);
+
+  auto body = parse_lookup_body(input);
+  if (body.ok()) {
+    const auto& name = body.stream_name;
+    if (!is_valid_stream_name(name)) std::abort();
+    static const AnswerTemplate answer;
+    std::string text = answer.render({name, "10.0.0.1"});
+    std::string expected = "workflow ingest_" + name + " {\n    ffmpeg_pull location=rtmp://10.0.0.1/pull_source/" +
+                           name + " stream_name=" + name + "\n}\n";
+    if (text != expected) std::abort();
+  } else if (body.error.empty() || !body.stream_name.empty()) {
+    std::abort();
+  }
+
+  static const std::vector<AddressRange> trusted{parse_address_range("10.0.0.0/8"), parse_address_range("::1")};
+  auto source = select_source_address(boost::asio::ip::make_address("10.0.0.2"), input, trusted);
+  if (source.address.has_value() == !source.error.empty()) std::abort();
+  if (source.address) {
+    // Whatever was chosen is a plain address that renders into a URL host.
+    auto host = url_host(source.address->to_string());
+    if (host.find_first_of(" \r\n{}/\"") != std::string::npos) std::abort();
+  }
+  try {
+    auto range = parse_address_range(input);
+    (void)range.contains(boost::asio::ip::make_address("10.0.0.1"));
+  } catch (const std::invalid_argument&) {
+  }
+  return 0;
+}

@@ -1,5 +1,6 @@
 #include "steps/builtin_steps.hpp"
 
+#include "steps/ffmpeg_pull/ffmpeg_pull_step.hpp"
 #include "steps/rtmp_receive/rtmp_receive_step.hpp"
 #include "steps/rtmp_watch/rtmp_watch_step.hpp"
 
@@ -13,6 +14,7 @@ void register_builtin_steps(workflows::StepRegistry& registry, StepServices& ser
   };
   registry.add("rtmp_receive", bind(&RtmpReceiveStep::create));
   registry.add("rtmp_watch", bind(&RtmpWatchStep::create));
+  registry.add("ffmpeg_pull", bind(&FfmpegPullStep::create));
 }
 
 }  // namespace mmids::steps

@@ -21,6 +21,9 @@ struct StepServices {
   workflows::WorkflowManager& workflows;
   rtmp::RtmpServer* rtmp = nullptr;
   reactor::ReactorManager* reactors = nullptr;
+  // A step lost its source (a pull failed): the reactor that created the step's workflow,
+  // if any, asks again at once. Empty when the node has no reactors.
+  std::function<void(const std::string& workflow_name)> report_source_failure;
 };
 
 // Registers every built-in step type (and its aliases) into `registry`.

@@ -178,7 +178,7 @@ class LineLexer {
   // At a '$': takes `${...}` as one unit so that its braces, '=', ':' or '-' are not
   // read as grammar. Whether it is well formed is checked when it is expanded.
   void lex_env_reference(Piece& piece) {
-    piece.has_dollar = options_.allow_env_refs;
+    if (options_.allow_env_refs) piece.has_dollar = true;
     piece.text += '$';
     advance();
     if (pos_ >= line_.size() || line_[pos_] != '{') return;

@@ -8,6 +8,17 @@ RtmpTransport::RtmpTransport(asio::ip::tcp::socket socket, asio::ssl::context& t
     : plain_(socket.get_executor()),
       tls_(std::make_unique<asio::ssl::stream<asio::ip::tcp::socket>>(std::move(socket), tls)) {}
 
+void RtmpTransport::verify_server_as(const std::string& host, bool verify) {
+  if (!tls_) return;
+  SSL_set_tlsext_host_name(tls_->native_handle(), host.c_str());
+  if (verify) {
+    tls_->set_verify_mode(asio::ssl::verify_peer);
+    tls_->set_verify_callback(asio::ssl::host_name_verification(host));
+  } else {
+    tls_->set_verify_mode(asio::ssl::verify_none);
+  }
+}
+
 asio::ip::tcp::socket& RtmpTransport::socket() { return tls_ ? tls_->next_layer() : plain_; }
 
 asio::awaitable<void> RtmpTransport::handshake(bool server) {

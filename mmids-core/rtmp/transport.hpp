@@ -16,6 +16,9 @@ class RtmpTransport {
   RtmpTransport(asio::ip::tcp::socket socket, asio::ssl::context& tls);
 
   [[nodiscard]] bool is_tls() const { return tls_ != nullptr; }
+  // Client side of TLS: sends `host` as SNI and, when `verify`, checks the server's
+  // certificate chain and that it names `host`. Call before handshake(false).
+  void verify_server_as(const std::string& host, bool verify);
   // The TLS handshake (no-op when plain). `server` picks the side.
   asio::awaitable<void> handshake(bool server);
   asio::awaitable<size_t> read_some(asio::mutable_buffer buffer);

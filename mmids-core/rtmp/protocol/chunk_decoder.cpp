@@ -138,7 +138,7 @@ Status ChunkDecoder::on_header(std::vector<RtmpMessage>& out) {
       chunk_remaining_ = std::min<uint32_t>(chunk_size_, stream.length - static_cast<uint32_t>(stream.partial.size()));
       return {};
     }
-    stream.timestamp += 0;  // a new message repeating the previous delta
+    stream.timestamp += stream.ts_field;  // a new message repeating the previous delta
     return begin_message(stream, out);
   }
 

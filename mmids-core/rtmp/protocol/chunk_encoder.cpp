@@ -167,7 +167,7 @@ void ChunkEncoder::encode(const RtmpMessage& message, ChunkWriteBatch& batch) {
   // message header used it (what the spec, ffmpeg and nginx-rtmp expect).
   uint8_t continuation[7];
   size_t continuation_size = write_basic_header(continuation, 3, csid);
-  if (false) {
+  if (extended) {
     write_u32be(continuation + continuation_size, field);
     continuation_size += 4;
   }

@@ -199,7 +199,7 @@ std::vector<uint8_t> ServerHandshake::answer_c1() {
                             : Scheme::Block772;
   handshake_digest::imprint(s1, scheme, handshake_digest::server_key_short());
   fill_random(s2);
-  handshake_digest::sign_response(s2, client_digest, handshake_digest::server_key_short());
+  handshake_digest::sign_response(s2, client_digest, handshake_digest::server_key_full());
   return out;
 }
 

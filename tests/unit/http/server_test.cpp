@@ -152,7 +152,12 @@ TEST_CASE("http: server handlers may answer later or not at all", "[http]") {
   TestServer server(std::move(router));
 
   std::thread answer([&] {
-    std::this_thread::sleep_for(200ms);
+    // Answer once the request is being held, from the io thread, a while after it came.
+    auto deadline = std::chrono::steady_clock::now() + 5s;
+    while (!server.on_io([&] { return !held.empty(); }) && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(20ms);
+    }
+    std::this_thread::sleep_for(100ms);
     server.on_io([&] {
       for (auto& respond : held) respond(Response::text(200, "late"));
       held.clear();

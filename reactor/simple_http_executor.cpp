@@ -1,0 +1,106 @@
+#include "reactor/simple_http_executor.hpp"
+
+#include "mmids-core/config/parser.hpp"
+#include "mmids-core/http/client.hpp"
+#include "reactor/log_fields.hpp"
+
+#include <nlohmann/json.hpp>
+
+namespace mmids::reactor {
+
+struct SimpleHttpExecutor::Lookup {
+  Lookup(asio::io_context& io, std::string stream, log::Fields fields, std::function<void(ExecutorAnswer)> done)
+      : stream(std::move(stream)), fields(std::move(fields)), done(std::move(done)), retry_timer(io) {}
+  std::string stream;
+  log::Fields fields;
+  std::function<void(ExecutorAnswer)> done;
+  std::size_t attempt = 0;  // 0-based index of the attempt in progress
+  asio::steady_timer retry_timer;
+};
+
+std::string lookup_request_body(const std::string& stream_name) {
+  const nlohmann::json body = {{"stream_name", stream_name}};
+  return body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+SimpleHttpExecutor::SimpleHttpExecutor(asio::io_context& io, std::string reactor_name, SimpleHttpOptions options)
+    : io_(io), reactor_name_(std::move(reactor_name)), options_(std::move(options)) {}
+
+SimpleHttpExecutor::~SimpleHttpExecutor() {
+  // Destroying the lookups cancels their timers and expires the weak references that
+  // in-flight HTTP callbacks hold, so no `done` runs after this.
+  for (auto& lookup : lookups_) lookup->retry_timer.cancel();
+  lookups_.clear();
+}
+
+std::chrono::milliseconds SimpleHttpExecutor::worst_case_duration() const {
+  std::chrono::milliseconds total = options_.request_timeout * static_cast<int>(options_.retry_delays.size() + 1);
+  for (auto delay : options_.retry_delays) total += delay;
+  return total;
+}
+
+void SimpleHttpExecutor::lookup(const std::string& stream_name, std::function<void(ExecutorAnswer)> done) {
+  auto lookup = std::make_shared<Lookup>(io_, stream_name, reactor_fields(reactor_name_, stream_name), std::move(done));
+  lookups_.push_back(lookup);
+  send_attempt(lookup);
+}
+
+void SimpleHttpExecutor::send_attempt(const LookupPtr& lookup) {
+  spdlog::info("{} asking {} (attempt {} of {})", lookup->fields, options_.url, lookup->attempt + 1,
+               options_.retry_delays.size() + 1);
+  http::ClientOptions client;
+  client.bind_address = options_.bind_address;
+  client.timeout = options_.request_timeout;
+  client.ca_file = options_.ca_file;
+  http::post(io_, options_.url, lookup_request_body(lookup->stream), "application/json", std::move(client),
+             [this, weak = std::weak_ptr<Lookup>(lookup)](http::ClientResult result) {
+               if (auto alive = weak.lock()) on_response(alive, std::move(result));
+             });
+}
+
+void SimpleHttpExecutor::on_response(const LookupPtr& lookup, http::ClientResult result) {
+  if (!result.ok()) return retry_or_give_up(lookup, result.error);
+  if (result.status == 404) {
+    spdlog::info("{} answered 404: not a valid stream", lookup->fields);
+    return finish(lookup, ExecutorAnswer{false, {}});
+  }
+  if (result.status != 200) return retry_or_give_up(lookup, "answered status " + std::to_string(result.status));
+
+  auto parsed = config::parse_workflows(result.body, "reactor " + reactor_name_ + " answer");
+  if (!parsed.ok()) {
+    // A 200 we cannot act on is a broken server, not a "no": retry like any failure.
+    return retry_or_give_up(lookup, "answered 200 with an unparsable body: " + parsed.errors.front().to_string());
+  }
+  std::string names;
+  for (const auto& workflow : parsed.config.workflows) names += (names.empty() ? "" : ", ") + workflow.name;
+  spdlog::info("{} answered 200: valid, {} workflow(s){}{}", lookup->fields, parsed.config.workflows.size(),
+               names.empty() ? "" : ": ", names);
+  finish(lookup, ExecutorAnswer{true, std::move(parsed.config.workflows)});
+}
+
+void SimpleHttpExecutor::retry_or_give_up(const LookupPtr& lookup, const std::string& reason) {
+  if (lookup->attempt >= options_.retry_delays.size()) {
+    spdlog::warn("{} attempt {} failed ({}); giving up: not a valid stream", lookup->fields, lookup->attempt + 1,
+                 reason);
+    return finish(lookup, ExecutorAnswer{false, {}});
+  }
+  const auto delay = options_.retry_delays[lookup->attempt];
+  spdlog::warn("{} attempt {} failed ({}); retrying in {} ms", lookup->fields, lookup->attempt + 1, reason,
+               delay.count());
+  ++lookup->attempt;
+  lookup->retry_timer.expires_after(delay);
+  lookup->retry_timer.async_wait([this, weak = std::weak_ptr<Lookup>(lookup)](const boost::system::error_code& ec) {
+    auto alive = weak.lock();
+    if (ec || !alive) return;
+    send_attempt(alive);
+  });
+}
+
+void SimpleHttpExecutor::finish(const LookupPtr& lookup, ExecutorAnswer answer) {
+  // Forget the lookup before calling back: `done` may destroy this executor.
+  auto done = std::move(lookup->done);
+  lookups_.remove(lookup);
+  done(std::move(answer));
+}
+
+}  // namespace mmids::reactor

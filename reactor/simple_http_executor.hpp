@@ -1,0 +1,64 @@
+#pragma once
+// reactor: the simple_http executor (SPEC.md section 5). One lookup = POST
+// {"stream_name": "<name>"} to the reactor's url, retried on a fixed schedule:
+//   200 -> valid, the body holds zero or more workflows in config syntax
+//   404 -> invalid at once (the answer is "no", not a failure)
+//   anything else (other status, network error, timeout, unparsable 200 body)
+//       -> tried again after retry_delays[0], then retry_delays[1], ..., then invalid.
+#include "mmids-core/asio.hpp"
+#include "reactor/reactor_executor.hpp"
+
+#include <chrono>
+#include <list>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace mmids::http {
+struct ClientResult;
+}
+
+namespace mmids::reactor {
+
+struct SimpleHttpOptions {
+  std::string url;           // http:// or https://
+  std::string bind_address;  // node setting bind_address: requests come from this IP (empty = any)
+  std::string ca_file;       // reactor child `ca_file PATH`: extra CA for https
+  std::chrono::milliseconds request_timeout{10000};  // per attempt: connect + TLS + request + answer
+  std::vector<std::chrono::milliseconds> retry_delays{std::chrono::seconds(5), std::chrono::seconds(15)};
+};
+
+class SimpleHttpExecutor : public ReactorExecutor {
+ public:
+  SimpleHttpExecutor(asio::io_context& io, std::string reactor_name, SimpleHttpOptions options);
+  // Cancels retry timers; answers of requests still on the wire are dropped unseen.
+  ~SimpleHttpExecutor() override;
+  SimpleHttpExecutor(const SimpleHttpExecutor&) = delete;
+  SimpleHttpExecutor& operator=(const SimpleHttpExecutor&) = delete;
+
+  void lookup(const std::string& stream_name, std::function<void(ExecutorAnswer)> done) override;
+
+  [[nodiscard]] const SimpleHttpOptions& options() const { return options_; }
+  // The longest one lookup can take: every attempt timing out plus every retry delay.
+  [[nodiscard]] std::chrono::milliseconds worst_case_duration() const;
+
+ private:
+  struct Lookup;
+  using LookupPtr = std::shared_ptr<Lookup>;
+
+  void send_attempt(const LookupPtr& lookup);
+  void on_response(const LookupPtr& lookup, http::ClientResult result);
+  void retry_or_give_up(const LookupPtr& lookup, const std::string& reason);
+  void finish(const LookupPtr& lookup, ExecutorAnswer answer);
+
+  asio::io_context& io_;
+  std::string reactor_name_;
+  SimpleHttpOptions options_;
+  std::list<LookupPtr> lookups_;  // in progress; callbacks hold weak references only
+};
+
+// The request body for a stream name: {"stream_name": "<name>"}, JSON-escaped; bytes that
+// are not UTF-8 are replaced (U+FFFD) rather than refused.
+[[nodiscard]] std::string lookup_request_body(const std::string& stream_name);
+
+}  // namespace mmids::reactor

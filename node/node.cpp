@@ -12,13 +12,23 @@ Node::Node(asio::io_context& io, config::NodeConfig config, settings::NodeSettin
   rtmp_options.tls = rtmp::make_rtmps_context(settings_);
   rtmp_ = std::make_unique<rtmp::RtmpServer>(io_, std::move(rtmp_options));
   workflows_ = std::make_unique<workflows::WorkflowManager>(io_, registry_);
-  services_ = std::make_unique<steps::StepServices>(steps::StepServices{io_, settings_, *workflows_, rtmp_.get()});
+  reactors_ = std::make_unique<reactor::ReactorManager>(io_, *workflows_, settings_);
+  reactors_->configure(config_.reactors);
+  services_ = std::make_unique<steps::StepServices>(steps::StepServices{io_, settings_, *workflows_, rtmp_.get(),
+                                                                        reactors_.get()});
+  services_->report_source_failure = [reactors = reactors_.get()](const std::string& workflow_name) {
+    reactors->report_source_failure(workflow_name);
+  };
   steps::register_builtin_steps(registry_, *services_);
 }
 
 Node::~Node() {
   stop();
-  workflows_.reset();  // steps unregister from the RTMP server before it goes
+  // Steps unregister from the RTMP server and release their reactor lookups before
+  // either goes.
+  workflows_->stop_all();
+  reactors_.reset();
+  workflows_.reset();
   rtmp_.reset();
 }
 

@@ -8,6 +8,7 @@
 #include "mmids-core/settings/node_settings.hpp"
 #include "mmids-core/workflows/step_registry.hpp"
 #include "mmids-core/workflows/workflow_manager.hpp"
+#include "reactor/reactor_manager.hpp"
 #include "steps/builtin_steps.hpp"
 
 #include <memory>
@@ -22,7 +23,7 @@ class Node {
 
   // Starts the HTTP API (if configured) and every configured workflow. Throws
   // std::runtime_error when a listener cannot start. (The constructor throws when the
-  // RTMPS certificate cannot be loaded.)
+  // RTMPS certificate cannot be loaded or a reactor is misconfigured.)
   void start();
   // Stops every workflow (their steps close their connections) and the API.
   void stop();
@@ -38,6 +39,7 @@ class Node {
   workflows::StepRegistry registry_;
   std::unique_ptr<rtmp::RtmpServer> rtmp_;
   std::unique_ptr<workflows::WorkflowManager> workflows_;
+  std::unique_ptr<reactor::ReactorManager> reactors_;
   std::unique_ptr<steps::StepServices> services_;
   std::unique_ptr<http::Server> api_;
 };

@@ -16,8 +16,10 @@ FfmpegTranscodeStep::FfmpegTranscodeStep(workflows::StepContext context, StepSer
   registration.ip_rules = local_ip_rules(services_.settings);
   registration.fields = context_.fields();
   // Only the ffmpeg of a live stream may publish its result.
-  registration.approve = [this](const rtmp::StreamRequest& request, const rtmp::Approval& approval) {
+  registration.approve = [this](const rtmp::StreamRequest& request,
+                                 rtmp::Approval approval) -> workflows::Subscription {
     approval(!shut_down_ && stream_by_key(request.stream_key) != nullptr);
+    return {};
   };
   // Called only while the registration lives, which ends in shutdown().
   registration.on_media = [this](const media::MediaNotification& notification) { result_media(notification); };

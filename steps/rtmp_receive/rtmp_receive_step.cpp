@@ -1,11 +1,12 @@
 #include "steps/rtmp_receive/rtmp_receive_step.hpp"
 
 #include "mmids-core/rtmp/server/rtmp_server.hpp"
+#include "reactor/reactor_manager.hpp"
 
 namespace mmids::steps {
 
 RtmpReceiveStep::RtmpReceiveStep(workflows::StepContext context, RtmpEndpointArguments arguments,
-                                 StepServices& services)
+                                 StepServices& services, reactor::Reactor* reactor)
     : context_(std::move(context)), arguments_(std::move(arguments)) {
   rtmp::PublisherRegistration registration;
   registration.port = arguments_.port;
@@ -17,14 +18,33 @@ RtmpReceiveStep::RtmpReceiveStep(workflows::StepContext context, RtmpEndpointArg
   registration.on_media = [context = context_](const media::MediaNotification& notification) {
     context.emit(notification);
   };
+  if (reactor) {
+    rtmp::RtmpServer* server = services.rtmp;
+    registration.approve = [reactor, server, alive = std::weak_ptr<bool>(alive_)](const rtmp::StreamRequest& request,
+                                                                                 rtmp::Approval approval) {
+      // The lookup lives as long as the publisher (the session holds the lease), so the
+      // reactor re-asks while it streams and stops its workflows when it leaves.
+      auto answered = std::make_shared<bool>(false);
+      const uint64_t connection = request.connection_id;
+      return reactor->request(
+          request.stream_key,
+          [answered, approval = std::move(approval)](const reactor::ReactorVerdict& verdict) {
+            if (std::exchange(*answered, true)) return;
+            approval(verdict.valid);
+          },
+          [server, connection, alive] {
+            if (!alive.expired()) server->disconnect(connection, "the reactor withdrew the stream key");
+          });
+    };
+  }
   auto result = services.rtmp->register_publisher(std::move(registration));
   if (!result.ok()) {
     context_.set_error(result.error);
     return;
   }
   registration_ = std::move(result.registration);
-  spdlog::info("{} accepting publishers on port {} app '{}' key '{}'", context_.fields(), arguments_.port,
-               arguments_.app, arguments_.stream_key);
+  spdlog::info("{} accepting publishers on port {} app '{}' key '{}'{}", context_.fields(), arguments_.port,
+               arguments_.app, arguments_.stream_key, reactor ? " (reactor " + reactor->name() + ")" : std::string());
   context_.set_active();
 }
 
@@ -35,7 +55,12 @@ std::unique_ptr<workflows::WorkflowStep> RtmpReceiveStep::create(const config::S
   auto arguments = RtmpEndpointArguments::read(args);
   args.reject_unknown();
   if (!services.rtmp) throw workflows::StepArgumentError("this node has no RTMP server");
-  return std::make_unique<RtmpReceiveStep>(std::move(context), std::move(arguments), services);
+  reactor::Reactor* reactor = nullptr;
+  if (arguments.reactor) {
+    reactor = services.reactors ? services.reactors->find(*arguments.reactor) : nullptr;
+    if (!reactor) throw workflows::StepArgumentError("argument 'reactor': no reactor named '" + *arguments.reactor + "'");
+  }
+  return std::make_unique<RtmpReceiveStep>(std::move(context), std::move(arguments), services, reactor);
 }
 
 }  // namespace mmids::steps

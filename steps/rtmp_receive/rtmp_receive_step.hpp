@@ -1,19 +1,26 @@
 #pragma once
 // rtmp_receive: accepts RTMP publishers on (port, rtmp_app, stream_key) and brings each
 // one into the workflow as a stream named by its key. Input from earlier steps is
-// dropped (as in mmids).
+// dropped (as in mmids). With reactor=R a publisher is held until R answers for its key
+// (404: NetStream.Publish.BadName); R keeps asking every update_interval while the
+// publisher stays, and a later 404 disconnects it.
 //   rtmp_receive rtmp_app=APP stream_key=*|KEY [port=N] [rtmps] [allow_ips=..|deny_ips=..] [reactor=R]
 #include "steps/builtin_steps.hpp"
+#include "reactor/reactor.hpp"
 #include "steps/common/rtmp_endpoint_arguments.hpp"
 
 namespace mmids::steps {
 
 class RtmpReceiveStep : public workflows::WorkflowStep {
  public:
-  RtmpReceiveStep(workflows::StepContext context, RtmpEndpointArguments arguments, StepServices& services);
+  RtmpReceiveStep(workflows::StepContext context, RtmpEndpointArguments arguments, StepServices& services,
+                  reactor::Reactor* reactor);
 
   void on_media(const media::MediaNotification&) override {}
-  void shutdown() override { registration_.reset(); }
+  void shutdown() override {
+    *alive_ = false;
+    registration_.reset();
+  }
 
   static std::unique_ptr<workflows::WorkflowStep> create(const config::StepDefinition& definition,
                                                          workflows::StepContext context, StepServices& services);
@@ -22,6 +29,7 @@ class RtmpReceiveStep : public workflows::WorkflowStep {
   workflows::StepContext context_;
   RtmpEndpointArguments arguments_;
   workflows::Subscription registration_;
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 
 }  // namespace mmids::steps

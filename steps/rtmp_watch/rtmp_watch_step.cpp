@@ -1,5 +1,9 @@
 #include "steps/rtmp_watch/rtmp_watch_step.hpp"
 
+#include "reactor/reactor_manager.hpp"
+
+#include <cmath>
+
 namespace mmids::steps {
 namespace {
 
@@ -8,12 +12,29 @@ std::optional<std::string> exact_key(const RtmpEndpointArguments& endpoint) {
   return endpoint.stream_key;
 }
 
+std::chrono::milliseconds parse_grace(const std::string& text) {
+  char* end = nullptr;
+  const double seconds = std::strtod(text.c_str(), &end);
+  if (text.empty() || end != text.c_str() + text.size() || !std::isfinite(seconds) || seconds < 0 || seconds > 3600) {
+    throw workflows::StepArgumentError("argument 'idle_grace' must be a number of seconds from 0 to 3600, got '" +
+                                       text + "'");
+  }
+  return std::chrono::milliseconds(static_cast<long>(seconds * 1000));
+}
+
 }  // namespace
 
-RtmpWatchStep::RtmpWatchStep(workflows::StepContext context, Options options, StepServices& services)
+RtmpWatchStep::RtmpWatchStep(workflows::StepContext context, Options options, StepServices& services,
+                             reactor::Reactor* reactor)
     : context_(std::move(context)),
       options_(std::move(options)),
       outlets_(exact_key(options_.endpoint), media::GopCache::Limits{}, options_.gop_cache) {
+  if (reactor) {
+    gate_ = std::make_unique<ReactorViewerGate>(
+        services.io, *reactor, services.workflows, options_.idle_grace, context_.fields(),
+        [this](const std::string& key, const media::MediaNotification& n) { on_routed(key, n); },
+        [this](const std::string& key) { outlets_.close_viewers(key, "the reactor withdrew the stream"); });
+  }
   rtmp::WatcherRegistration registration;
   registration.port = options_.endpoint.port;
   registration.app = options_.endpoint.app;
@@ -23,29 +44,54 @@ RtmpWatchStep::RtmpWatchStep(workflows::StepContext context, Options options, St
   registration.fields = context_.fields();
   // The server calls these only while the registration lives, which is the step's life.
   registration.on_viewer_joined = [this](std::shared_ptr<rtmp::ViewerSink> viewer, const std::string& key) {
-    if (!shut_down_) outlets_.add_viewer(viewer, key);
+    if (!shut_down_) outlets_.add_viewer(viewer, exact_key(options_.endpoint).value_or(key));
   };
   registration.on_viewer_left = [this](uint64_t connection_id, const std::string& key) {
-    if (!shut_down_) outlets_.remove_viewer(connection_id, key);
+    if (!shut_down_) outlets_.remove_viewer(connection_id, exact_key(options_.endpoint).value_or(key));
   };
+  if (gate_) {
+    registration.approve = [this](const rtmp::StreamRequest& request, rtmp::Approval approval) {
+      return gate_->approve(exact_key(options_.endpoint).value_or(request.stream_key), std::move(approval));
+    };
+  }
   auto result = services.rtmp->register_watcher(std::move(registration));
   if (!result.ok()) {
     context_.set_error(result.error);
     return;
   }
   registration_ = std::move(result.registration);
-  spdlog::info("{} serving viewers on port {} app '{}' key '{}'", context_.fields(), options_.endpoint.port,
-               options_.endpoint.app, options_.endpoint.stream_key);
+  spdlog::info("{} serving viewers on port {} app '{}' key '{}'{}", context_.fields(), options_.endpoint.port,
+               options_.endpoint.app, options_.endpoint.stream_key,
+               reactor ? " (reactor " + reactor->name() + ")" : std::string());
   context_.set_active();
 }
 
 void RtmpWatchStep::on_media(const media::MediaNotification& notification) {
+  if (const auto* started = std::get_if<media::NewStream>(&notification)) {
+    upstream_streams_.insert(started->id);
+  } else if (const auto* ended = std::get_if<media::StreamDisconnected>(&notification)) {
+    upstream_streams_.erase(ended->id);
+  }
+  serve(notification);
+}
+
+void RtmpWatchStep::on_routed(const std::string& key, const media::MediaNotification& notification) {
+  if (shut_down_ || upstream_streams_.count(media::stream_id_of(notification))) return;
+  if (const auto* started = std::get_if<media::NewStream>(&notification)) {
+    serve(media::NewStream{started->id, key});  // the stream is watched under the key that asked for it
+    return;
+  }
+  serve(notification);
+}
+
+void RtmpWatchStep::serve(const media::MediaNotification& notification) {
   outlets_.deliver(notification);
   context_.emit(notification);
 }
 
 void RtmpWatchStep::shutdown() {
   shut_down_ = true;
+  if (gate_) gate_->shutdown();
   registration_.reset();  // closes this step's viewers
 }
 
@@ -60,9 +106,17 @@ std::unique_ptr<workflows::WorkflowStep> RtmpWatchStep::create(const config::Ste
     throw workflows::StepArgumentError("argument 'gop_cache' must be 'on' or 'off', got '" + gop + "'");
   }
   options.gop_cache = gop == "on";
+  if (auto grace = args.optional("idle_grace")) options.idle_grace = parse_grace(*grace);
   args.reject_unknown();
   if (!services.rtmp) throw workflows::StepArgumentError("this node has no RTMP server");
-  return std::make_unique<RtmpWatchStep>(std::move(context), std::move(options), services);
+  reactor::Reactor* reactor = nullptr;
+  if (options.endpoint.reactor) {
+    reactor = services.reactors ? services.reactors->find(*options.endpoint.reactor) : nullptr;
+    if (!reactor) throw workflows::StepArgumentError("argument 'reactor': no reactor named '" + *options.endpoint.reactor + "'");
+  } else if (definition.parameters.count("idle_grace")) {
+    throw workflows::StepArgumentError("argument 'idle_grace' needs 'reactor'");
+  }
+  return std::make_unique<RtmpWatchStep>(std::move(context), std::move(options), services, reactor);
 }
 
 }  // namespace mmids::steps

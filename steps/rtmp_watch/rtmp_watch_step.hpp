@@ -3,10 +3,16 @@
 // rtmp_app, stream_key), and passes everything on to the next step. With stream_key=*
 // a stream is watched under its own name; with an exact key every stream maps to it.
 //   rtmp_watch rtmp_app=APP stream_key=*|KEY [port=N] [rtmps] [allow_ips=..|deny_ips=..]
-//              [reactor=R] [gop_cache=on|off]
+//              [reactor=R [idle_grace=SECONDS]] [gop_cache=on|off]
+// With reactor=R a viewer is held until R answers for its key (404: StreamNotFound) and
+// the media of the workflows R runs for that key reaches the key's viewers (pull
+// routing); those workflows outlive the key's last viewer by idle_grace (default 5 s).
 #include "steps/builtin_steps.hpp"
 #include "steps/common/rtmp_endpoint_arguments.hpp"
+#include "steps/rtmp_watch/reactor_viewer_gate.hpp"
 #include "steps/rtmp_watch/stream_outlets.hpp"
+
+#include <set>
 
 namespace mmids::steps {
 
@@ -15,8 +21,9 @@ class RtmpWatchStep : public workflows::WorkflowStep {
   struct Options {
     RtmpEndpointArguments endpoint;
     bool gop_cache = true;
+    std::chrono::milliseconds idle_grace{5000};
   };
-  RtmpWatchStep(workflows::StepContext context, Options options, StepServices& services);
+  RtmpWatchStep(workflows::StepContext context, Options options, StepServices& services, reactor::Reactor* reactor);
 
   void on_media(const media::MediaNotification& notification) override;
   void shutdown() override;
@@ -25,9 +32,16 @@ class RtmpWatchStep : public workflows::WorkflowStep {
                                                          workflows::StepContext context, StepServices& services);
 
  private:
+  void serve(const media::MediaNotification& notification);
+  void on_routed(const std::string& key, const media::MediaNotification& notification);
+
   workflows::StepContext context_;
   Options options_;
   StreamOutlets outlets_;
+  std::unique_ptr<ReactorViewerGate> gate_;
+  // Streams arriving from the step before. A routed copy of one of them (a reactor
+  // workflow ending in a forwarder to this workflow) is not delivered twice.
+  std::set<media::StreamId> upstream_streams_;
   workflows::Subscription registration_;
   bool shut_down_ = false;
 };

@@ -68,6 +68,14 @@ void StreamOutlets::close_all(std::string_view reason) {
   for (const auto& viewer : viewers) viewer->close(reason);
 }
 
+void StreamOutlets::close_viewers(const std::string& key, std::string_view reason) {
+  auto it = outlets_.find(key);
+  if (it == outlets_.end()) return;
+  std::vector<std::shared_ptr<rtmp::ViewerSink>> viewers;
+  for (const auto& [connection, viewer] : it->second.viewers) viewers.push_back(viewer);
+  for (const auto& viewer : viewers) viewer->close(reason);
+}
+
 size_t StreamOutlets::viewer_count(const std::string& key) const {
   auto it = outlets_.find(key);
   return it == outlets_.end() ? 0 : it->second.viewers.size();

@@ -23,6 +23,7 @@ class StreamOutlets {
   void add_viewer(const std::shared_ptr<rtmp::ViewerSink>& viewer, const std::string& key);
   void remove_viewer(uint64_t connection_id, const std::string& key);
   void close_all(std::string_view reason);
+  void close_viewers(const std::string& key, std::string_view reason);
 
   [[nodiscard]] size_t viewer_count(const std::string& key) const;
   [[nodiscard]] bool is_live(const std::string& key) const;

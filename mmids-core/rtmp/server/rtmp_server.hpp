@@ -31,7 +31,10 @@ struct StreamRequest {
 };
 // Call exactly once, now or later, on the io thread: true accepts.
 using Approval = std::function<void(bool accepted)>;
-using Approver = std::function<void(const StreamRequest& request, Approval approval)>;
+// Decides on a request, now or later. The returned lease is held by the connection until
+// it stops publishing or playing (or is refused, or goes away), so a registrant can tie
+// resources to a client's life: a reactor lookup held while a viewer watches.
+using Approver = std::function<workflows::Subscription(const StreamRequest& request, Approval approval)>;
 
 // One connected viewer as a stream's fan-out sees it.
 class ViewerSink {

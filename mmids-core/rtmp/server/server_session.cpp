@@ -309,7 +309,7 @@ void ServerSession::on_publish(const Command& command, uint32_t message_stream_i
   const uint64_t generation = ++request_generation_;
   StreamRequest request{connection_id_, port_, app_, stream_key_, peer_.address(), peer_.port()};
   spdlog::debug("{} publish waiting for approval", fields_);
-  entry->registration.approve(request, [weak = weak_from_this(), weak_entry = std::weak_ptr(entry), generation](bool ok) {
+  approval_lease_ = entry->registration.approve(request, [weak = weak_from_this(), weak_entry = std::weak_ptr(entry), generation](bool ok) {
     auto session = weak.lock();
     auto entry = weak_entry.lock();
     if (!session || session->closed_ || session->request_generation_ != generation ||
@@ -358,7 +358,7 @@ void ServerSession::on_play(const Command& command, uint32_t message_stream_id) 
   const uint64_t generation = ++request_generation_;
   StreamRequest request{connection_id_, port_, app_, stream_key_, peer_.address(), peer_.port()};
   spdlog::debug("{} play waiting for approval", fields_);
-  entry->registration.approve(request, [weak = weak_from_this(), weak_entry = std::weak_ptr(entry), generation](bool ok) {
+  approval_lease_ = entry->registration.approve(request, [weak = weak_from_this(), weak_entry = std::weak_ptr(entry), generation](bool ok) {
     auto session = weak.lock();
     auto entry = weak_entry.lock();
     if (!session || session->closed_ || session->request_generation_ != generation ||
@@ -419,6 +419,7 @@ void ServerSession::stop_role() {
   ++request_generation_;
   publisher_entry_.reset();
   watcher_entry_.reset();
+  approval_lease_.reset();
 }
 
 Status ServerSession::on_media_message(const RtmpMessage& message) {

@@ -76,6 +76,7 @@ class ServerSession : public ViewerSink, public std::enable_shared_from_this<Ser
   uint32_t message_stream_id_ = 0;  // the stream publish/play was issued on
   std::string stream_key_;
   uint64_t request_generation_ = 0;  // answers to an older request are ignored
+  workflows::Subscription approval_lease_;  // the approver's, held while the role lasts
   std::weak_ptr<PublisherEntry> publisher_entry_;
   std::weak_ptr<WatcherEntry> watcher_entry_;
   media::StreamId media_stream_id_ = 0;

@@ -3,6 +3,7 @@
 #include "steps/ffmpeg_pull/ffmpeg_pull_step.hpp"
 #include "steps/rtmp_receive/rtmp_receive_step.hpp"
 #include "steps/rtmp_watch/rtmp_watch_step.hpp"
+#include "steps/workflow_forwarder/workflow_forwarder_step.hpp"
 
 namespace mmids::steps {
 
@@ -15,6 +16,8 @@ void register_builtin_steps(workflows::StepRegistry& registry, StepServices& ser
   registry.add("rtmp_receive", bind(&RtmpReceiveStep::create));
   registry.add("rtmp_watch", bind(&RtmpWatchStep::create));
   registry.add("ffmpeg_pull", bind(&FfmpegPullStep::create));
+  registry.add("workflow_forwarder", bind(&WorkflowForwarderStep::create));
+  registry.add_alias("forward_to_workflow", "workflow_forwarder");
 }
 
 }  // namespace mmids::steps

@@ -36,7 +36,7 @@ CheckedConfig check_parsed(config::ParseResult parsed, std::string_view file_nam
   asio::io_context io;
   workflows::StepRegistry registry;
   workflows::WorkflowManager manager(io, registry);
-  steps::StepServices services{io, checked.settings, manager};
+  steps::StepServices services{io, checked.settings, manager, nullptr, nullptr, {}};
   steps::register_builtin_steps(registry, services);
   for (const auto& workflow : checked.config.workflows) {
     for (const auto& step : workflow.steps) {

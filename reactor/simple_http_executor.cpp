@@ -60,7 +60,7 @@ void SimpleHttpExecutor::send_attempt(const LookupPtr& lookup) {
 
 void SimpleHttpExecutor::on_response(const LookupPtr& lookup, http::ClientResult result) {
   if (!result.ok()) return retry_or_give_up(lookup, result.error);
-  if (result.status == 405) {
+  if (result.status == 404) {
     spdlog::info("{} answered 404: not a valid stream", lookup->fields);
     return finish(lookup, ExecutorAnswer{false, {}});
   }

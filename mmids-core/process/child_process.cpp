@@ -3,7 +3,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
-#include <sys/pidfd.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -31,6 +31,17 @@ ExitStatus status_from_wait(int wait_status) {
 }
 
 std::string error_text(int error) { return std::strerror(error); }
+
+// glibc 2.36's <sys/pidfd.h> lacks C linkage for C++; the system call is the same.
+int open_pidfd(pid_t pid) {
+#ifdef SYS_pidfd_open
+  return static_cast<int>(syscall(SYS_pidfd_open, pid, 0));
+#else
+  (void)pid;
+  errno = ENOSYS;
+  return -1;
+#endif
+}
 
 }  // namespace
 
@@ -72,6 +83,7 @@ struct ChildProcess::State : std::enable_shared_from_this<State> {
   void reap();
   void signal_group(int signal_number) const;
   void stop();
+  void terminate();
   void maybe_finish();
   void finish();
 
@@ -88,7 +100,7 @@ struct ChildProcess::State : std::enable_shared_from_this<State> {
   Pipe err;
   asio::posix::stream_descriptor exit_watch;  // the child's pidfd
   asio::steady_timer poll_timer;              // without pidfd
-  asio::steady_timer kill_timer;              // SIGKILL after the grace
+  asio::steady_timer kill_timer;              // SIGTERM after finish_grace, SIGKILL after stop_grace
   asio::steady_timer drain_timer;             // output after exit
 };
 
@@ -203,7 +215,7 @@ void ChildProcess::State::emit_line(OutputStream which, std::string_view line) {
 }
 
 void ChildProcess::State::watch_exit() {
-  const int pidfd = pidfd_open(pid, 0);
+  const int pidfd = open_pidfd(pid);
   if (pidfd < 0) {
     poll_exit();
     return;
@@ -273,6 +285,18 @@ void ChildProcess::State::stop() {
   if (stopping) return;
   stopping = true;
   if (pid <= 0 || reaped) return;
+  if (options.finish_grace.count() <= 0) {
+    terminate();
+    return;
+  }
+  kill_timer.expires_after(options.finish_grace);
+  kill_timer.async_wait([self = shared_from_this()](const boost::system::error_code& error) {
+    if (error || self->reaped) return;
+    self->terminate();
+  });
+}
+
+void ChildProcess::State::terminate() {
   signal_group(SIGTERM);
   kill_timer.expires_after(options.stop_grace);
   kill_timer.async_wait([self = shared_from_this()](const boost::system::error_code& error) {
@@ -295,7 +319,11 @@ void ChildProcess::State::finish() {
   err.descriptor.close(ignored);
   ExitHandler handler = std::move(on_exit);
   on_exit = nullptr;
-  if (!stopping && handler) handler(status);
+  if (stopping) {
+    spdlog::debug("{} stopped: {}", fields, status.describe());
+    return;
+  }
+  if (handler) handler(status);
 }
 
 ChildProcess::State::~State() {

@@ -1,8 +1,8 @@
 #pragma once
 // process/: child programs driven by the io_context. ChildProcess runs one program from
 // an argument vector (never through a shell), logs its stdout and stderr line by line
-// with the owner's fields, notices its exit, and on stop sends SIGTERM, then SIGKILL
-// after a grace, and reaps it even when its owner is already gone (no zombies).
+// with the owner's fields, notices its exit, and on stop sends SIGTERM (optionally after
+// letting it finish by itself), then SIGKILL after a grace, and reaps it even when its owner is already gone (no zombies).
 // process_supervisor.hpp keeps one running with a restart backoff.
 #include "mmids-core/asio.hpp"
 #include "mmids-core/logging/log.hpp"
@@ -31,6 +31,9 @@ struct ProcessOptions {
   std::vector<std::string> arguments;  // argv[1..], passed as they are
   log::Fields fields;                  // every output line is logged after these (and pid=)
   spdlog::level::level_enum output_level = spdlog::level::info;
+  // On stop: first this long for the child to end by itself (its input was closed, say,
+  // and it is writing its trailer), then SIGTERM, then SIGKILL after stop_grace.
+  std::chrono::milliseconds finish_grace{0};
   std::chrono::milliseconds stop_grace{3000};  // between SIGTERM and SIGKILL
   size_t max_line_bytes = 4096;                // longer lines are logged in pieces
   // Optional: also called for every output line (without the line break) until stop().
@@ -54,8 +57,8 @@ class ChildProcess {
   // directory"; then on_exit is never called), or an empty string. on_exit runs once,
   // on the io thread, after the child exited and its output was logged.
   [[nodiscard]] std::string start(ExitHandler on_exit);
-  // SIGTERM now, SIGKILL after the grace; reaped in the background. Neither on_exit nor
-  // on_line is called after this. Idempotent.
+  // SIGTERM now (or after finish_grace), SIGKILL after stop_grace; reaped in the
+  // background. Neither on_exit nor on_line is called after this. Idempotent.
   void stop();
 
   [[nodiscard]] bool running() const;  // started, not yet reaped

@@ -26,10 +26,17 @@ std::string FfmpegFeed::open() {
   registration.fields = fields_;
   // The server calls these only while the registration lives; close() ends it.
   registration.on_viewer_joined = [this](std::shared_ptr<rtmp::ViewerSink> viewer, const std::string& key) {
-    if (open_) outlets_.add_viewer(viewer, key);
+    if (!open_) return;
+    readers_[key][viewer->connection_id()] = viewer;
+    outlets_.add_viewer(viewer, key);
   };
   registration.on_viewer_left = [this](uint64_t connection_id, const std::string& key) {
-    if (open_) outlets_.remove_viewer(connection_id, key);
+    if (!open_) return;
+    if (auto it = readers_.find(key); it != readers_.end()) {
+      it->second.erase(connection_id);
+      if (it->second.empty()) readers_.erase(it);
+    }
+    outlets_.remove_viewer(connection_id, key);
   };
   auto result = services_.rtmp->register_watcher(std::move(registration));
   if (!result.ok()) return "cannot serve ffmpeg on port " + std::to_string(services_.settings.internal_rtmp_port) +
@@ -41,7 +48,18 @@ std::string FfmpegFeed::open() {
 
 void FfmpegFeed::close() {
   open_ = false;
+  readers_.clear();
   registration_.reset();
+}
+
+void FfmpegFeed::end(const std::string& key) {
+  auto it = readers_.find(key);
+  if (it == readers_.end()) return;
+  std::vector<std::shared_ptr<rtmp::ViewerSink>> readers;
+  for (const auto& [connection, reader] : it->second)
+    if (auto alive = reader.lock()) readers.push_back(alive);
+  readers_.erase(it);
+  for (const auto& reader : readers) reader->close("stream ended");
 }
 
 std::string FfmpegFeed::url(const std::string& key) const {

@@ -8,6 +8,8 @@
 #include "steps/builtin_steps.hpp"
 #include "steps/rtmp_watch/stream_outlets.hpp"
 
+#include <map>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -31,12 +33,18 @@ class FfmpegFeed {
   // A notification of the stream served under `key` (a NewStream is served as `key`,
   // whatever its name).
   void deliver(const media::MediaNotification& notification, const std::string& key);
+  // The stream served under `key` is over: its readers are disconnected, so each ffmpeg
+  // sees the end of its input and finishes its output (trailer, HLS end tag) by itself.
+  void end(const std::string& key);
 
  private:
   StepServices& services_;
   log::Fields fields_;
   std::string app_;
   StreamOutlets outlets_;
+  // The readers per key, so a stream's end can disconnect them (StreamOutlets keeps
+  // viewers waiting for a stream to come back, as rtmp_watch wants).
+  std::map<std::string, std::map<uint64_t, std::weak_ptr<rtmp::ViewerSink>>> readers_;
   workflows::Subscription registration_;
   bool open_ = false;
 };

@@ -5,7 +5,10 @@
 namespace mmids::steps {
 
 namespace {
-// ffmpeg ends cleanly on SIGTERM (an HLS playlist gets its end tag) within this.
+// When a stream ends its ffmpeg loses its input and finishes its output by itself
+// (an HLS playlist gets its end tag); a SIGTERM while it writes would cut that short.
+constexpr std::chrono::milliseconds kFinishGrace{2000};
+// Then SIGTERM, and SIGKILL after this.
 constexpr std::chrono::milliseconds kStopGrace{3000};
 // 0.5 s doubling to 5 s; a run of 10 s starts over.
 const process::RestartPolicy kRestartPolicy{};
@@ -56,6 +59,7 @@ void FfmpegStreamStep::begin_stream(const media::NewStream& started) {
   options.arguments = ffmpeg_arguments(*command);
   options.fields = context_.fields().with(
       "stream", is_safe_stream_name(started.name) ? started.name : "#" + std::to_string(started.id));
+  options.finish_grace = kFinishGrace;
   options.stop_grace = kStopGrace;
   auto ffmpeg = std::make_unique<process::ProcessSupervisor>(context_.io(), std::move(options), kRestartPolicy);
 
@@ -69,6 +73,7 @@ void FfmpegStreamStep::begin_stream(const media::NewStream& started) {
 
 void FfmpegStreamStep::end_stream(std::map<media::StreamId, Stream>::iterator stream) {
   stream->second.ffmpeg->stop();
+  feed_.end(stream->second.info.key);
   const StreamInfo info = stream->second.info;
   streams_.erase(stream);
   stream_ended(info);

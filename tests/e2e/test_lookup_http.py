@@ -86,7 +86,7 @@ class RoutesTest(LookupTestCase):
         page = harness.http_request("GET", base + "/")
         self.assertEqual(page.status, 200)
         self.assertTrue(page.headers["content-type"].startswith("text/html"))
-        self.assertIn("/dashboard.js", page.text)
+        self.assertIn('<script src="dashboard.js">', page.text)
         self.assertEqual(harness.http_request("GET", base + "/dashboard.js").status, 200)
         self.assertTrue(process.alive())
 

@@ -229,8 +229,12 @@ Status ServerSession::handle_command(const RtmpMessage& message) {
   } else if (name == command_name::delete_stream || name == command_name::close_stream ||
              name == command_name::fc_unpublish) {
     on_stream_closed();
-  } else if (name == command_name::release_stream || name == command_name::fc_publish ||
-             name == command_name::get_stream_length) {
+  } else if (name == command_name::get_stream_length) {
+    // ffmpeg reads a number here (0: a live stream has no length) and fails on anything else.
+    if (command.transaction_id != 0) {
+      enqueue(make_result(0, command.transaction_id, Amf0Value::null(), std::vector{Amf0Value::number(0)}));
+    }
+  } else if (name == command_name::release_stream || name == command_name::fc_publish) {
     if (command.transaction_id != 0) {
       enqueue(make_result(0, command.transaction_id, Amf0Value::null(), std::vector{Amf0Value::undefined()}));
     }

@@ -9,11 +9,14 @@
 #include <sys/types.h>
 
 #include <algorithm>
+#include <cstdio>
+#include <cstdlib>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <functional>
 #include <mutex>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -61,8 +64,30 @@ inline std::vector<pid_t> processes_with_argument(const std::string& needle) {
   return found;
 }
 
+// Processes of a process group that are still running (zombies, which only wait for
+// whoever reaps orphans here, do not count).
+inline size_t live_processes_in_group(pid_t group) {
+  size_t count = 0;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
+    const std::string name = entry.path().filename();
+    if (name.empty() || !std::all_of(name.begin(), name.end(), ::isdigit)) continue;
+    std::ifstream file(entry.path() / "stat");
+    std::string stat;
+    std::getline(file, stat);
+    const auto close = stat.rfind(')');  // after "pid (comm)": state ppid pgrp ...
+    if (close == std::string::npos) continue;
+    std::istringstream fields(stat.substr(close + 1));
+    std::string state;
+    long ppid = 0;
+    long pgrp = 0;
+    fields >> state >> ppid >> pgrp;
+    if (pgrp == group && state != "Z" && state != "X") ++count;
+  }
+  return count;
+}
+
 // Collects the default logger's lines (payload only) while it lives; the console sinks
-// are quietened to warnings meanwhile.
+// are quietened meanwhile. With MMIDS_TEST_LOG set, the lines go to stderr at the end.
 class LogCapture {
  public:
   LogCapture() : sink_(std::make_shared<Sink>()) {
@@ -70,12 +95,15 @@ class LogCapture {
     previous_level_ = logger->level();
     for (const auto& sink : logger->sinks()) {
       sink_levels_.push_back(sink->level());
-      sink->set_level(spdlog::level::warn);
+      sink->set_level(spdlog::level::critical);
     }
     logger->sinks().push_back(sink_);
     logger->set_level(spdlog::level::info);
   }
   ~LogCapture() {
+    if (std::getenv("MMIDS_TEST_LOG")) {
+      for (const auto& line : lines()) std::fprintf(stderr, "log: %s\n", line.c_str());
+    }
     auto logger = spdlog::default_logger();
     auto& sinks = logger->sinks();
     sinks.erase(std::remove(sinks.begin(), sinks.end(), sink_), sinks.end());

@@ -21,6 +21,7 @@ using namespace std::chrono_literals;
 namespace {
 
 struct Run {
+  mmids::testing::LogCapture log;  // keeps the console quiet
   asio::io_context io;
   std::vector<std::pair<OutputStream, std::string>> lines;
   std::optional<ExitStatus> exit;
@@ -39,7 +40,7 @@ struct Run {
       if (from == stream) result.push_back(line);
     return result;
   }
-  ExitHandler on_exit() {
+  ChildProcess::ExitHandler on_exit() {
     return [this](const ExitStatus& status) { exit = status; };
   }
 };
@@ -64,8 +65,8 @@ TEST_CASE("a child's stdout and stderr arrive line by line and its exit is notic
 }
 
 TEST_CASE("output lines are logged with the owner's fields and the pid", "[process]") {
-  mmids::testing::LogCapture log;
   Run run;
+  auto& log = run.log;
   ChildProcess child(run.io, run.options("/bin/sh", {"-c", "echo hello from the child >&2"}));
   REQUIRE(child.start(run.on_exit()).empty());
   const std::string expected = "[test=child pid=" + std::to_string(child.pid()) + "] stderr: hello from the child";
@@ -96,8 +97,12 @@ TEST_CASE("a program that cannot start is an error at start, not an exit", "[pro
     CHECK_THAT(child.start(run.on_exit()), Catch::Contains("No such file"));
   }
   SECTION("a file that is not executable") {
-    ChildProcess child(run.io, run.options("/etc/hostname", {}));
+    const auto file = std::filesystem::temp_directory_path() / ("mmids-not-executable-" + std::to_string(getpid()));
+    std::ofstream(file) << "#!/bin/sh\necho no\n";
+    std::filesystem::permissions(file, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+    ChildProcess child(run.io, run.options(file.string(), {}));
     CHECK_THAT(child.start(run.on_exit()), Catch::Contains("Permission denied"));
+    std::filesystem::remove(file);
   }
   testing::run_for(run.io, 100ms);
   CHECK_FALSE(run.exit.has_value());
@@ -130,9 +135,8 @@ TEST_CASE("a child that ignores SIGTERM is killed, with what it started, after t
   CHECK(process_exists(pid));  // still in its grace
   REQUIRE(run_until(run.io, [&] { return !process_exists(pid); }, 5s));
   CHECK(std::chrono::steady_clock::now() - stopped_at >= 300ms);
-  testing::run_for(run.io, 100ms);
-  CHECK(kill(-pid, 0) == -1);  // nothing of its process group is left
-  CHECK(errno == ESRCH);
+  // Nothing it started is left running either.
+  CHECK(run_until(run.io, [&] { return testing::live_processes_in_group(pid) == 0; }, 2s));
 }
 
 TEST_CASE("destroying the owner stops and reaps the child", "[process]") {
@@ -149,7 +153,11 @@ TEST_CASE("a child still running when the io_context goes away is killed and rea
   int pid = 0;
   {
     asio::io_context io;
-    ChildProcess child(io, ProcessOptions{"sleep", {"30"}, {}, spdlog::level::info, 200ms, 4096, {}});
+    ProcessOptions options;
+    options.program = "sleep";
+    options.arguments = {"30"};
+    options.stop_grace = 200ms;
+    ChildProcess child(io, options);
     REQUIRE(child.start({}).empty());
     pid = child.pid();
     io.run_for(20ms);
@@ -197,4 +205,35 @@ TEST_CASE("a child killed by a signal reports the signal", "[process]") {
   CHECK(run.exit->signal == SIGKILL);
   CHECK(run.exit->code == -1);
   CHECK_THAT(run.exit->describe(), Catch::StartsWith("signal 9"));
+}
+
+TEST_CASE("with a finish grace, stop first lets the child end by itself", "[process]") {
+  Run run;
+  SECTION("a child that ends within the grace never sees SIGTERM") {
+    auto options = run.options("/bin/sh", {"-c", "trap 'echo got TERM' TERM; sleep 0.3; echo finished"});
+    options.finish_grace = 2s;
+    ChildProcess child(run.io, std::move(options));
+    REQUIRE(child.start(run.on_exit()).empty());
+    const int pid = child.pid();
+    testing::run_for(run.io, 50ms);
+    child.stop();
+    REQUIRE(run_until(run.io, [&] { return !process_exists(pid); }, 3s));
+    testing::run_for(run.io, 50ms);
+    CHECK(run.log.count_containing("stdout: finished") == 1);
+    CHECK(run.log.count_containing("got TERM") == 0);
+  }
+  SECTION("a child that does not end in the grace gets SIGTERM after it") {
+    auto options = run.options("sleep", {"30"});
+    options.finish_grace = 300ms;
+    ChildProcess child(run.io, std::move(options));
+    REQUIRE(child.start(run.on_exit()).empty());
+    const int pid = child.pid();
+    const auto stopped_at = std::chrono::steady_clock::now();
+    child.stop();
+    REQUIRE(run_until(run.io, [&] { return !process_exists(pid); }, 3s));
+    const auto took = std::chrono::steady_clock::now() - stopped_at;
+    CHECK(took >= 300ms);
+    CHECK(took < 2s);
+  }
+  CHECK_FALSE(run.exit.has_value());
 }

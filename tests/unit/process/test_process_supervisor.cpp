@@ -55,7 +55,8 @@ TEST_CASE("a program that cannot start is logged as an error on every try and re
   CHECK(log.count_containing("[test=missing] cannot start /nonexistent/ffmpeg: No such file", spdlog::level::err) >= 3);
 }
 
-TEST_CASE("stopping a supervisor stops its child; destroying it does too", "[process]") {
+TEST_CASE("stopping a supervisor stops its child, and so does destroying it", "[process]") {
+  mmids::testing::LogCapture log;
   asio::io_context io;
   ProcessOptions options;
   options.program = "sleep";
@@ -80,6 +81,7 @@ TEST_CASE("stopping a supervisor stops its child; destroying it does too", "[pro
 }
 
 TEST_CASE("a run that lasted resets the backoff", "[process]") {
+  mmids::testing::LogCapture log;
   asio::io_context io;
   ProcessOptions options;
   options.program = "/bin/sh";

@@ -56,7 +56,7 @@ FfmpegTestNode::FfmpegTestNode(std::string ffmpeg_path) : port(free_tcp_port()) 
   options.bind_address = "127.0.0.1";
   server = std::make_unique<rtmp::RtmpServer>(io, std::move(options));
   workflows = std::make_unique<workflows::WorkflowManager>(io, registry);
-  services = std::make_unique<steps::StepServices>(steps::StepServices{io, settings, *workflows, server.get()});
+  services = std::make_unique<steps::StepServices>(steps::StepServices{io, settings, *workflows, server.get(), nullptr, {}});
   auto bind = [this](auto create) {
     return [this, create](const config::StepDefinition& definition, workflows::StepContext context) {
       return create(definition, std::move(context), *services);
@@ -129,9 +129,13 @@ FfmpegTestNode::Program FfmpegTestNode::publish_test_pattern(const std::string& 
 }
 
 std::vector<std::string> FfmpegTestNode::probe_frame_sizes(const std::string& url, std::chrono::milliseconds timeout) {
-  return run_program("ffprobe", {"-v", "error", "-rw_timeout", "15000000", "-select_streams", "v:0", "-show_entries",
+  auto lines = run_program("ffprobe", {"-v", "error", "-rw_timeout", "15000000", "-select_streams", "v:0", "-show_entries",
                                  "frame=width,height", "-read_intervals", "%+#5", "-of", "csv=p=0", url},
-                     timeout);
+                           timeout);
+  // A frame's line may end in an empty column (its side data).
+  for (auto& line : lines)
+    while (!line.empty() && line.back() == ',') line.pop_back();
+  return lines;
 }
 
 std::string FfmpegTestNode::rtmp_url(const std::string& app, const std::string& key) const {

@@ -44,11 +44,11 @@ TEST_CASE("ffmpeg arguments for HLS", "[ffmpeg-steps]") {
 }
 
 TEST_CASE("stream names that may become file names and arguments", "[ffmpeg-steps]") {
-  for (const std::string good : {"cam", "Cam_1", "a.b-c", "-y", "...", std::string(128, 'x')}) {
+  for (const std::string& good : std::vector<std::string>{"cam", "Cam_1", "a.b-c", "-y", "...", std::string(128, 'x')}) {
     INFO(good);
     CHECK(is_safe_stream_name(good));
   }
-  for (const std::string bad : {"", ".", "..", "../etc", "a/b", "a\\b", "a b", "a;b", "$(id)", "caf\xc3\xa9",
+  for (const std::string& bad : std::vector<std::string>{"", ".", "..", "../etc", "a/b", "a\\b", "a b", "a;b", "$(id)", "caf\xc3\xa9",
                                 std::string("a\0b", 3), std::string(129, 'x'), "a\nb"}) {
     INFO(bad);
     CHECK_FALSE(is_safe_stream_name(bad));

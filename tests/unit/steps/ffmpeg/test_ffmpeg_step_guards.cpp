@@ -127,8 +127,8 @@ TEST_CASE("ffmpeg_push and ffmpeg_transcode never put a stream's name in ffmpeg'
   emit("both_source", media::NewStream{id, "../evil name"});
   REQUIRE(node.run_until([&] { return fake_runs(dir).size() == 2; }, 5s));
   const auto runs = fake_runs(dir);
-  const Run& push = runs[0].arguments[2] == "copy" ? runs[0] : runs[1];
-  const Run& transcode = runs[0].arguments[2] == "copy" ? runs[1] : runs[0];
+  const Run& push = runs[0].arguments[3] == "copy" ? runs[0] : runs[1];
+  const Run& transcode = runs[0].arguments[3] == "copy" ? runs[1] : runs[0];
   for (const auto& run : runs)
     for (const auto& argument : run.arguments) CHECK(argument.find("evil") == std::string::npos);
 
@@ -137,7 +137,7 @@ TEST_CASE("ffmpeg_push and ffmpeg_transcode never put a stream's name in ffmpeg'
   CHECK(Args(push.arguments.begin() + 2, push.arguments.end()) ==
         Args{"-vcodec", "copy", "-acodec", "copy", "-f", "flv", "rtmp://127.0.0.1:9/x/y", "-y", "-nostats"});
 
-  REQUIRE(transcode.arguments.size() == 22);
+  REQUIRE(transcode.arguments.size() == 21);
   CHECK_THAT(transcode.arguments[1], Catch::Matches(feed_url_pattern(node, "transcode", id)));
   // ffmpeg publishes the result to the step's second private app under the same key.
   const std::string result_url = transcode.arguments[1].substr(0, transcode.arguments[1].rfind('/')) + "-out/stream-" +
@@ -176,6 +176,7 @@ TEST_CASE("a missing ffmpeg is an error in the log on every try, and the workflo
 }
 
 TEST_CASE("bad ffmpeg step arguments are StepArgumentErrors naming the argument", "[ffmpeg-steps]") {
+  LogCapture log;
   TempDir dir;
   FfmpegTestNode node;
   struct Case {
@@ -235,6 +236,7 @@ TEST_CASE("bad ffmpeg step arguments are StepArgumentErrors naming the argument"
 
 TEST_CASE("a workflow with a bad ffmpeg step argument is in error naming the step and the argument",
           "[ffmpeg-steps]") {
+  LogCapture log;
   FfmpegTestNode node;
   node.upsert("workflow bad {\n test_source name=bad_source\n ffmpeg_transcode vcodec=vp9 acodec=aac\n}\n");
   node.run_for(100ms);

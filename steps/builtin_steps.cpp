@@ -1,6 +1,9 @@
 #include "steps/builtin_steps.hpp"
 
+#include "steps/ffmpeg_hls/ffmpeg_hls_step.hpp"
 #include "steps/ffmpeg_pull/ffmpeg_pull_step.hpp"
+#include "steps/ffmpeg_push/ffmpeg_push_step.hpp"
+#include "steps/ffmpeg_transcode/ffmpeg_transcode_step.hpp"
 #include "steps/rtmp_receive/rtmp_receive_step.hpp"
 #include "steps/rtmp_watch/rtmp_watch_step.hpp"
 #include "steps/workflow_forwarder/workflow_forwarder_step.hpp"
@@ -16,6 +19,9 @@ void register_builtin_steps(workflows::StepRegistry& registry, StepServices& ser
   registry.add("rtmp_receive", bind(&RtmpReceiveStep::create));
   registry.add("rtmp_watch", bind(&RtmpWatchStep::create));
   registry.add("ffmpeg_pull", bind(&FfmpegPullStep::create));
+  registry.add("ffmpeg_push", bind(&FfmpegPushStep::create));
+  registry.add("ffmpeg_hls", bind(&FfmpegHlsStep::create));
+  registry.add("ffmpeg_transcode", bind(&FfmpegTranscodeStep::create));
   registry.add("workflow_forwarder", bind(&WorkflowForwarderStep::create));
   registry.add_alias("forward_to_workflow", "workflow_forwarder");
 }

@@ -31,7 +31,7 @@ while [ $# -gt 0 ]; do
 done
 
 [ "$build" = 1 ] && bash scripts/build.sh Release
-bin="$PWD/build/apps"
+bin="${MMIDS_BIN_DIR:-$PWD/build/apps}"  # programs (tests point it at their build)
 run_dir="$(mktemp -d /tmp/mmids-local-XXXXXX)"
 lookup_address=127.0.0.10
 lookup_port=8080
@@ -79,6 +79,15 @@ for s in $(seq "$streams"); do
   start "publisher-stream$s" ffmpeg -hide_banner -nostats -loglevel warning -re \
     -f lavfi -i "testsrc2=size=640x360:rate=30" -f lavfi -i "sine=frequency=$((300 + 100 * s))" \
     -c:v libx264 -preset ultrafast -tune zerolatency -g 30 -c:a aac -f flv "rtmp://$target/ingest/stream$s"
+done
+
+# Viewers only once the lookup server knows every stream (else they would be refused).
+for s in $(seq "$streams"); do
+  i=$(( (s - 1) % ingestion + 1 ))
+  for _ in $(seq 100); do
+    grep -q "stream=stream$s\] publishing" "$run_dir/ingestion-$i.log" && break
+    sleep 0.1
+  done
 done
 
 for v in $(seq "$viewers"); do

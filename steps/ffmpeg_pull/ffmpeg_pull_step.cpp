@@ -1,6 +1,7 @@
 #include "steps/ffmpeg_pull/ffmpeg_pull_step.hpp"
 
 #include "mmids-core/media/tag_inspection.hpp"
+#include "steps/ffmpeg_pull/libav_pull_source.hpp"
 #include "steps/ffmpeg_pull/rtmp_pull_source.hpp"
 
 namespace mmids::steps {
@@ -86,8 +87,8 @@ std::unique_ptr<workflows::WorkflowStep> FfmpegPullStep::create(const config::St
     options.fields = context.fields();
     source = std::make_unique<RtmpPullSource>(services.io, std::move(*url), std::move(options));
   } else {
-    throw workflows::StepArgumentError("argument 'location': only rtmp:// and rtmps:// locations are pulled so far, got '" +
-                                       location + "'");
+    // Files, http(s), HLS, SRT, ...: whatever libavformat opens, demuxed in process.
+    source = std::make_unique<LibavPullSource>(services.io, location, context.fields());
   }
   return std::make_unique<FfmpegPullStep>(std::move(context), std::move(location), std::move(stream_name),
                                           std::move(source), services);

@@ -1,7 +1,8 @@
 #pragma once
 // ffmpeg_pull: brings a remote stream into the workflow as stream `stream_name`.
 //   ffmpeg_pull location=URL stream_name=NAME
-// rtmp:// and rtmps:// locations are pulled natively (RtmpPullSource). A pull that
+// rtmp:// and rtmps:// locations are pulled natively (RtmpPullSource), any other
+// location through libavformat in process (LibavPullSource). A pull that
 // fails or ends is retried with backoff (250 ms doubling to 4 s) while the step lives,
 // and each failure is reported so the reactor that created the workflow asks again at
 // once (the stream may have moved to another ingestion node). Input from earlier steps

@@ -12,7 +12,7 @@ packages=(
   librtmp-dev libtomlplusplus-dev libspdlog-dev nlohmann-json3-dev libhiredis-dev catch2
   # real peers the tests and the local cluster run
   ffmpeg rtmpdump redis-server nginx libnginx-mod-rtmp wrk chromium
-  openssl curl iproute2 procps python3
+  openssl curl iproute2 procps python3 bc
 )
 
 missing=()

@@ -306,30 +306,34 @@ void ServerSession::on_publish(const Command& command, uint32_t message_stream_i
     server->release_key(port_, app_, stream_key_, connection_id_);
     return reject(status::publish_denied, "publisher address not allowed");
   }
-  role_ = Role::PublishPending;
-  entry->sessions.insert(connection_id_);
-  if (!entry->registration.approve) return start_publishing(entry);
+  request_approval(entry, Role::PublishPending, &ServerSession::decide_publish);
+}
 
+void ServerSession::decide_publish(const std::shared_ptr<PublisherEntry>& entry, bool approved) {
+  if (approved) return start_publishing(entry);
+  if (auto server = server_.lock()) server->release_key(port_, app_, stream_key_, connection_id_);
+  role_ = Role::None;
+  reject(status::publish_bad_name, "stream key not approved");
+}
+
+template <typename Entry>
+void ServerSession::request_approval(const std::shared_ptr<Entry>& entry, Role pending,
+                                     void (ServerSession::*decide)(const std::shared_ptr<Entry>&, bool)) {
+  role_ = pending;
+  entry->sessions.insert(connection_id_);
+  if (!entry->registration.approve) return (this->*decide)(entry, true);
   const uint64_t generation = ++request_generation_;
   StreamRequest request{connection_id_, port_, app_, stream_key_, peer_.address(), peer_.port()};
-  spdlog::debug("{} publish waiting for approval", fields_);
-  approval_lease_ = entry->registration.approve(request, [weak = weak_from_this(), weak_entry = std::weak_ptr(entry), generation](bool ok) {
+  spdlog::debug("{} waiting for approval", fields_);
+  auto on_answer = [weak = weak_from_this(), weak_entry = std::weak_ptr(entry), generation, pending, decide](bool ok) {
     auto session = weak.lock();
     auto entry = weak_entry.lock();
-    if (!session || session->closed_ || session->request_generation_ != generation ||
-        session->role_ != Role::PublishPending) {
-      return;
-    }
+    // Answers for a request the session no longer waits for (closed, stopped, asked anew) are dropped.
+    if (!session || session->closed_ || session->request_generation_ != generation || session->role_ != pending) return;
     if (!entry) return session->close("registration removed");
-    if (!ok) {
-      if (auto server = session->server_.lock()) {
-        server->release_key(session->port_, session->app_, session->stream_key_, session->connection_id_);
-      }
-      session->role_ = Role::None;
-      return session->reject(status::publish_bad_name, "stream key not approved");
-    }
-    session->start_publishing(entry);
-  });
+    ((*session).*decide)(entry, ok);
+  };
+  approval_lease_ = entry->registration.approve(request, std::move(on_answer));
 }
 
 void ServerSession::start_publishing(const std::shared_ptr<PublisherEntry>& entry) {
@@ -355,27 +359,13 @@ void ServerSession::on_play(const Command& command, uint32_t message_stream_id) 
   if (!entry->registration.ip_rules.permits(peer_.address())) {
     return reject(status::play_failed, "viewer address not allowed");
   }
-  role_ = Role::PlayPending;
-  entry->sessions.insert(connection_id_);
-  if (!entry->registration.approve) return start_playing(entry);
+  request_approval(entry, Role::PlayPending, &ServerSession::decide_play);
+}
 
-  const uint64_t generation = ++request_generation_;
-  StreamRequest request{connection_id_, port_, app_, stream_key_, peer_.address(), peer_.port()};
-  spdlog::debug("{} play waiting for approval", fields_);
-  approval_lease_ = entry->registration.approve(request, [weak = weak_from_this(), weak_entry = std::weak_ptr(entry), generation](bool ok) {
-    auto session = weak.lock();
-    auto entry = weak_entry.lock();
-    if (!session || session->closed_ || session->request_generation_ != generation ||
-        session->role_ != Role::PlayPending) {
-      return;
-    }
-    if (!entry) return session->close("registration removed");
-    if (!ok) {
-      session->role_ = Role::None;
-      return session->reject(status::play_stream_not_found, "stream not found");
-    }
-    session->start_playing(entry);
-  });
+void ServerSession::decide_play(const std::shared_ptr<WatcherEntry>& entry, bool approved) {
+  if (approved) return start_playing(entry);
+  role_ = Role::None;
+  reject(status::play_stream_not_found, "stream not found");
 }
 
 void ServerSession::start_playing(const std::shared_ptr<WatcherEntry>& entry) {

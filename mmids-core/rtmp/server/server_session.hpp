@@ -42,6 +42,13 @@ class ServerSession : public ViewerSink, public std::enable_shared_from_this<Ser
   Status on_media_message(const RtmpMessage& message);
   Status on_data_message(const RtmpMessage& message);
 
+  // Asks the registrant's approver (if any); `decide` gets the answer while the session
+  // still waits for it.
+  template <typename Entry>
+  void request_approval(const std::shared_ptr<Entry>& entry, Role pending,
+                        void (ServerSession::*decide)(const std::shared_ptr<Entry>&, bool));
+  void decide_publish(const std::shared_ptr<PublisherEntry>& entry, bool approved);
+  void decide_play(const std::shared_ptr<WatcherEntry>& entry, bool approved);
   void start_publishing(const std::shared_ptr<PublisherEntry>& entry);
   void start_playing(const std::shared_ptr<WatcherEntry>& entry);
   void stop_role();

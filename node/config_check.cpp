@@ -1,12 +1,11 @@
 #include "node/config_check.hpp"
 
 #include "mmids-core/config/parser.hpp"
+#include "reactor/reactor_manager.hpp"
 #include "steps/builtin_steps.hpp"
 
 namespace mmids::node {
 namespace {
-
-const std::vector<std::string> kExecutors = {"simple_http"};
 
 std::string plural(size_t count, const std::string& word) {
   return std::to_string(count) + " " + word + (count == 1 ? "" : "s");
@@ -23,19 +22,21 @@ CheckedConfig check_parsed(config::ParseResult parsed, std::string_view file_nam
   for (auto& error : settings.errors) checked.errors.push_back(std::string(file_name) + ": " + error);
   for (auto& warning : settings.warnings) checked.warnings.push_back(std::string(file_name) + ": " + warning);
 
-  for (const auto& reactor : checked.config.reactors) {
-    const std::string where = reactor.where.file + ":" + std::to_string(reactor.where.line) + ":" +
-                              std::to_string(reactor.where.column) + ": reactor '" + reactor.name + "': ";
-    if (std::find(kExecutors.begin(), kExecutors.end(), reactor.executor) == kExecutors.end()) {
-      checked.errors.push_back(where + "unknown executor '" + reactor.executor + "' (known: simple_http)");
-    }
-    if (!reactor.parameters.count("url")) checked.errors.push_back(where + "needs a 'url' child");
-  }
-
-  // Step types are known without building a step; arguments are checked when a workflow starts.
   asio::io_context io;
   workflows::StepRegistry registry;
   workflows::WorkflowManager manager(io, registry);
+  // Reactors are checked by the code that builds them, one at a time so each one's
+  // problem is reported; building one starts nothing.
+  for (const auto& reactor : checked.config.reactors) {
+    reactor::ReactorManager reactors(io, manager, checked.settings);
+    try {
+      reactors.configure({reactor});
+    } catch (const std::exception& error) {
+      checked.errors.push_back(error.what());
+    }
+  }
+
+  // Step types are known without building a step; arguments are checked when a workflow starts.
   steps::StepServices services{io, checked.settings, manager, nullptr, nullptr, {}};
   steps::register_builtin_steps(registry, services);
   for (const auto& workflow : checked.config.workflows) {

@@ -96,7 +96,7 @@ class Demuxer {
         continue;
       }
       if (stopping()) return;
-      if (result == AVERROR_EOF) return end("end of stream");
+      if (result == AVERROR_EOF) return end("end of stream from " + location_);
       if (result < 0) return end("reading " + location_ + ": " + av_error_text(result));
       pass_had_media |= on_packet(*packet);
       av_packet_unref(packet.get());

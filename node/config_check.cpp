@@ -37,7 +37,7 @@ CheckedConfig check_parsed(config::ParseResult parsed, std::string_view file_nam
   }
 
   // Step types are known without building a step; arguments are checked when a workflow starts.
-  steps::StepServices services{io, checked.settings, manager, nullptr, nullptr, {}};
+  steps::StepServices services{io, checked.settings, manager, nullptr, nullptr};
   steps::register_builtin_steps(registry, services);
   for (const auto& workflow : checked.config.workflows) {
     for (const auto& step : workflow.steps) {

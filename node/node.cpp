@@ -15,10 +15,7 @@ Node::Node(asio::io_context& io, config::NodeConfig config, settings::NodeSettin
   reactors_ = std::make_unique<reactor::ReactorManager>(io_, *workflows_, settings_);
   reactors_->configure(config_.reactors);
   services_ = std::make_unique<steps::StepServices>(steps::StepServices{io_, settings_, *workflows_, rtmp_.get(),
-                                                                        reactors_.get(), {}});
-  services_->report_source_failure = [reactors = reactors_.get()](const std::string& workflow_name) {
-    reactors->report_source_failure(workflow_name);
-  };
+                                                                        reactors_.get()});
   steps::register_builtin_steps(registry_, *services_);
 }
 

@@ -1,5 +1,7 @@
 #include "steps/builtin_steps.hpp"
 
+#include "reactor/reactor_manager.hpp"
+
 #include "steps/ffmpeg_hls/ffmpeg_hls_step.hpp"
 #include "steps/ffmpeg_pull/ffmpeg_pull_step.hpp"
 #include "steps/ffmpeg_push/ffmpeg_push_step.hpp"
@@ -9,6 +11,12 @@
 #include "steps/workflow_forwarder/workflow_forwarder_step.hpp"
 
 namespace mmids::steps {
+
+reactor::Reactor& find_reactor(StepServices& services, const std::string& argument, const std::string& name) {
+  reactor::Reactor* reactor = services.reactors ? services.reactors->find(name) : nullptr;
+  if (!reactor) throw workflows::StepArgumentError("argument '" + argument + "': no reactor named '" + name + "'");
+  return *reactor;
+}
 
 void register_builtin_steps(workflows::StepRegistry& registry, StepServices& services) {
   auto bind = [&services](auto create) {

@@ -9,6 +9,7 @@ namespace mmids::rtmp {
 class RtmpServer;
 }
 namespace mmids::reactor {
+class Reactor;
 class ReactorManager;
 }
 
@@ -21,10 +22,11 @@ struct StepServices {
   workflows::WorkflowManager& workflows;
   rtmp::RtmpServer* rtmp = nullptr;
   reactor::ReactorManager* reactors = nullptr;
-  // A step lost its source (a pull failed): the reactor that created the step's workflow,
-  // if any, asks again at once. Empty when the node has no reactors.
-  std::function<void(const std::string& workflow_name)> report_source_failure;
 };
+
+// The reactor a step argument names. Throws StepArgumentError naming `argument` when the
+// node has no reactor of that name.
+reactor::Reactor& find_reactor(StepServices& services, const std::string& argument, const std::string& name);
 
 // Registers every built-in step type (and its aliases) into `registry`.
 void register_builtin_steps(workflows::StepRegistry& registry, StepServices& services);

@@ -1,6 +1,7 @@
 #include "steps/ffmpeg_pull/ffmpeg_pull_step.hpp"
 
 #include "mmids-core/media/tag_inspection.hpp"
+#include "reactor/reactor_manager.hpp"
 #include "steps/ffmpeg_pull/libav_pull_source.hpp"
 #include "steps/ffmpeg_pull/rtmp_pull_source.hpp"
 
@@ -12,7 +13,7 @@ FfmpegPullStep::FfmpegPullStep(workflows::StepContext context, std::string locat
       location_(std::move(location)),
       stream_name_(std::move(stream_name)),
       source_(std::move(source)),
-      report_source_failure_(services.report_source_failure),
+      reactors_(services.reactors),
       retry_timer_(context_.io()) {
   context_.set_active();
   start_attempt();
@@ -52,7 +53,7 @@ void FfmpegPullStep::on_ended(const std::string& reason) {
     context_.emit(media::StreamDisconnected{stream_id_});
     stream_id_ = 0;
   }
-  if (report_source_failure_) report_source_failure_(context_.workflow_name());
+  if (reactors_) reactors_->report_source_failure(context_.workflow_name());
   retry_timer_.expires_after(retry_delay_);
   retry_delay_ = std::min(retry_delay_ * 2, kMaxRetryDelay);
   retry_timer_.async_wait([this, alive = std::weak_ptr<bool>(alive_)](const boost::system::error_code& error) {

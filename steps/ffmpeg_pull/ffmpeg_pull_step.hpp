@@ -37,7 +37,7 @@ class FfmpegPullStep : public workflows::WorkflowStep {
   std::string location_;
   std::string stream_name_;
   std::unique_ptr<PullSource> source_;
-  std::function<void(const std::string&)> report_source_failure_;
+  reactor::ReactorManager* reactors_;  // told when the pull fails; null without reactors
   asio::steady_timer retry_timer_;
   std::chrono::milliseconds retry_delay_ = kFirstRetryDelay;
   media::StreamId stream_id_ = 0;  // 0 while no attempt is playing

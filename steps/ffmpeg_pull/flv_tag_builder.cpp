@@ -1,5 +1,7 @@
 #include "steps/ffmpeg_pull/flv_tag_builder.hpp"
 
+#include "mmids-core/rtmp/protocol/byte_io.hpp"
+
 #include <algorithm>
 #include <string_view>
 
@@ -16,18 +18,6 @@ constexpr size_t kMaxSps = 31;
 constexpr size_t kMaxPps = 255;
 
 uint8_t nal_type(std::span<const uint8_t> nalu) { return nalu.empty() ? 0 : (nalu[0] & 0x1F); }
-
-void put_u16(Bytes& out, size_t value) {
-  out.push_back(static_cast<uint8_t>(value >> 8));
-  out.push_back(static_cast<uint8_t>(value));
-}
-
-void put_u32(Bytes& out, size_t value) {
-  out.push_back(static_cast<uint8_t>(value >> 24));
-  out.push_back(static_cast<uint8_t>(value >> 16));
-  out.push_back(static_cast<uint8_t>(value >> 8));
-  out.push_back(static_cast<uint8_t>(value));
-}
 
 // The length of the start code at `i` (3 or 4), or 0 if there is none.
 size_t start_code_at(std::span<const uint8_t> data, size_t i) {
@@ -92,12 +82,12 @@ std::optional<Bytes> avcc_from_nalus(const std::vector<std::span<const uint8_t>>
   Bytes out{1, sps[0][1], sps[0][2], sps[0][3], 0xFF /* 4-byte NALU lengths */};
   out.push_back(static_cast<uint8_t>(0xE0 | sps.size()));
   for (const auto& unit : sps) {
-    put_u16(out, unit.size());
+    rtmp::byte_io::put_u16be(out, static_cast<uint16_t>(unit.size()));
     out.insert(out.end(), unit.begin(), unit.end());
   }
   out.push_back(static_cast<uint8_t>(pps.size()));
   for (const auto& unit : pps) {
-    put_u16(out, unit.size());
+    rtmp::byte_io::put_u16be(out, static_cast<uint16_t>(unit.size()));
     out.insert(out.end(), unit.begin(), unit.end());
   }
   return out;
@@ -116,7 +106,7 @@ Bytes to_length_prefixed(const std::vector<std::span<const uint8_t>>& nalus) {
   out.reserve(total);
   for (const auto& nalu : nalus) {
     if (nal_type(nalu) == kNalAud) continue;
-    put_u32(out, nalu.size());
+    rtmp::byte_io::put_u32be(out, static_cast<uint32_t>(nalu.size()));
     out.insert(out.end(), nalu.begin(), nalu.end());
   }
   return out;

@@ -55,11 +55,7 @@ std::unique_ptr<workflows::WorkflowStep> RtmpReceiveStep::create(const config::S
   auto arguments = RtmpEndpointArguments::read(args);
   args.reject_unknown();
   if (!services.rtmp) throw workflows::StepArgumentError("this node has no RTMP server");
-  reactor::Reactor* reactor = nullptr;
-  if (arguments.reactor) {
-    reactor = services.reactors ? services.reactors->find(*arguments.reactor) : nullptr;
-    if (!reactor) throw workflows::StepArgumentError("argument 'reactor': no reactor named '" + *arguments.reactor + "'");
-  }
+  reactor::Reactor* reactor = arguments.reactor ? &find_reactor(services, "reactor", *arguments.reactor) : nullptr;
   return std::make_unique<RtmpReceiveStep>(std::move(context), std::move(arguments), services, reactor);
 }
 

@@ -111,8 +111,7 @@ std::unique_ptr<workflows::WorkflowStep> RtmpWatchStep::create(const config::Ste
   if (!services.rtmp) throw workflows::StepArgumentError("this node has no RTMP server");
   reactor::Reactor* reactor = nullptr;
   if (options.endpoint.reactor) {
-    reactor = services.reactors ? services.reactors->find(*options.endpoint.reactor) : nullptr;
-    if (!reactor) throw workflows::StepArgumentError("argument 'reactor': no reactor named '" + *options.endpoint.reactor + "'");
+    reactor = &find_reactor(services, "reactor", *options.endpoint.reactor);
   } else if (definition.parameters.count("idle_grace")) {
     throw workflows::StepArgumentError("argument 'idle_grace' needs 'reactor'");
   }

@@ -103,11 +103,7 @@ std::unique_ptr<workflows::WorkflowStep> WorkflowForwarderStep::create(const con
   if (target.has_value() == reactor_name.has_value()) {
     throw workflows::StepArgumentError("give exactly one of 'target_workflow' and 'reactor'");
   }
-  reactor::Reactor* reactor = nullptr;
-  if (reactor_name) {
-    reactor = services.reactors ? services.reactors->find(*reactor_name) : nullptr;
-    if (!reactor) throw workflows::StepArgumentError("argument 'reactor': no reactor named '" + *reactor_name + "'");
-  }
+  reactor::Reactor* reactor = reactor_name ? &find_reactor(services, "reactor", *reactor_name) : nullptr;
   return std::make_unique<WorkflowForwarderStep>(std::move(context), std::move(target), reactor, services);
 }
 

@@ -56,7 +56,7 @@ FfmpegTestNode::FfmpegTestNode(std::string ffmpeg_path) : port(free_tcp_port()) 
   options.bind_address = "127.0.0.1";
   server = std::make_unique<rtmp::RtmpServer>(io, std::move(options));
   workflows = std::make_unique<workflows::WorkflowManager>(io, registry);
-  services = std::make_unique<steps::StepServices>(steps::StepServices{io, settings, *workflows, server.get(), nullptr, {}});
+  services = std::make_unique<steps::StepServices>(steps::StepServices{io, settings, *workflows, server.get(), nullptr});
   auto bind = [this](auto create) {
     return [this, create](const config::StepDefinition& definition, workflows::StepContext context) {
       return create(definition, std::move(context), *services);

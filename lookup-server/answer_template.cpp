@@ -2,7 +2,7 @@
 
 #include "lookup-server/source_address.hpp"
 #include "lookup-server/stream_name.hpp"
-#include "mmids-core/asio.hpp"
+#include "mmids-core/common/asio.hpp"
 
 #include <stdexcept>
 
@@ -43,14 +43,10 @@ AnswerTemplate::AnswerTemplate(std::string_view text) {
 std::string AnswerTemplate::render(const AnswerValues& values) const {
   if (!is_valid_stream_name(values.stream_name)) throw std::invalid_argument("invalid stream name");
   if (!is_valid_pull_app(values.pull_app)) throw std::invalid_argument("invalid pull app");
-  boost::system::error_code ec;
-  auto ip = boost::asio::ip::make_address(values.ip, ec);
-  if (ec || (ip.is_v6() && ip.to_v6().scope_id() != 0)) {
-    throw std::invalid_argument("ingestion address is not a routable IP address");
-  }
-  std::string ip_text = ip.to_string();
-  std::string address = url_host(ip_text);
-  if (values.rtmp_port != 1935) address += ":" + std::to_string(values.rtmp_port);
+  auto ip = net::parse_address(values.ip);
+  if (!ip.ok()) throw std::invalid_argument("ingestion address is not a routable IP address");
+  std::string ip_text = ip->to_string();
+  std::string address = values.rtmp_port != 1935 ? net::host_port_text(ip_text, values.rtmp_port) : net::bracketed(ip_text);
 
   std::string out;
   for (const auto& part : parts_) {

@@ -70,11 +70,9 @@ CommandLine parse_command_line(int argc, const char* const argv[]) {
   if (values.count("trusted-proxy")) {
     config.trusted_proxies.clear();
     for (const auto& range : values["trusted-proxy"].as<std::vector<std::string>>()) {
-      try {
-        config.trusted_proxies.push_back(parse_address_range(range));
-      } catch (const std::exception& e) {
-        throw ConfigError(std::string("--trusted-proxy: ") + e.what());
-      }
+      auto parsed = net::parse_address_range(range);
+      if (!parsed.ok()) throw ConfigError("--trusted-proxy: " + parsed.error());
+      config.trusted_proxies.push_back(*parsed);
     }
   }
   if (values.count("pull-app")) config.pull_app = text("pull-app");

@@ -1,7 +1,7 @@
 #include "lookup-server/config.hpp"
 
 #include "lookup-server/source_address.hpp"
-#include "mmids-core/asio.hpp"
+#include "mmids-core/common/asio.hpp"
 
 #include <toml++/toml.h>
 
@@ -73,7 +73,9 @@ void apply_config_toml(std::string_view toml_text, const std::string& source,
         if (!array) throw ConfigError(where(source, node, key) + " must be an array of strings");
         config.trusted_proxies.clear();
         for (const auto& item : *array) {
-          config.trusted_proxies.push_back(parse_address_range(get_string(source, item, key)));
+          auto range = net::parse_address_range(get_string(source, item, key));
+          if (!range.ok()) throw ConfigError(where(source, node, key) + ": " + range.error());
+          config.trusted_proxies.push_back(*range);
         }
       } else if (key == "pull_app") {
         config.pull_app = string();
@@ -144,30 +146,23 @@ std::pair<std::string, uint16_t> parse_listen(std::string_view text) {
     throw ConfigError("listen address '" + std::string(text) +
                       "' must be ADDRESS:PORT, e.g. 127.0.0.1:8080 or [::]:8080");
   };
-  auto colon = text.rfind(':');
+  // Port 0 (any free port) is allowed here, so the port is read apart from the host.
+  const size_t colon = text.rfind(':');
   if (colon == std::string_view::npos) return fail();
   std::string_view host = text.substr(0, colon);
   std::string_view port_text = text.substr(colon + 1);
-  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
-    host = host.substr(1, host.size() - 2);
-  } else if (host.find(':') != std::string_view::npos) {
-    return fail();  // IPv6 needs brackets
-  }
-  boost::system::error_code ec;
-  auto address = boost::asio::ip::make_address(std::string(host), ec);
-  (void)address;
-  unsigned port = 0;
-  auto [end, parse_ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
-  if (ec || port_text.empty() || parse_ec != std::errc() || end != port_text.data() + port_text.size() ||
-      port > 65535) {
-    return fail();
-  }
-  return {std::string(host), static_cast<uint16_t>(port)};
+  auto parsed = net::parse_host_port(host);
+  // IPv6 needs brackets: "::1:8080" is not an address and a port.
+  if (!parsed.ok() || parsed->port || (parsed->is_ipv6_literal() && host.front() != '[')) return fail();
+  if (!net::parse_address(parsed->host).ok()) return fail();
+  if (port_text == "0") return {parsed->host, 0};
+  auto port = net::parse_port(port_text);
+  if (!port.ok()) return fail();
+  return {parsed->host, *port};
 }
 
 std::string RedisEndpoint::describe() const {
-  std::string host_text = host.find(':') != std::string::npos ? "[" + host + "]" : host;
-  return "redis://" + host_text + ":" + std::to_string(port) + "/" + std::to_string(db);
+  return "redis://" + net::host_port_text(host, port) + "/" + std::to_string(db);
 }
 
 RedisEndpoint parse_redis_url(std::string_view url) {
@@ -192,32 +187,16 @@ RedisEndpoint parse_redis_url(std::string_view url) {
     db_text = rest.substr(slash + 1);
     rest = rest.substr(0, slash);
   }
-  std::string_view port_text;
-  if (!rest.empty() && rest.front() == '[') {
-    auto close = rest.find(']');
-    if (close == std::string_view::npos) return fail("unclosed '['");
-    endpoint.host = std::string(rest.substr(1, close - 1));
-    if (close + 1 < rest.size()) {
-      if (rest[close + 1] != ':') return fail("unexpected text after ']'");
-      port_text = rest.substr(close + 2);
-    }
-  } else {
-    auto colon = rest.find(':');
-    endpoint.host = std::string(rest.substr(0, colon));
-    if (colon != std::string_view::npos) port_text = rest.substr(colon + 1);
+  auto host = net::parse_host_port(rest);
+  if (!host.ok()) return fail(host.error());
+  endpoint.host = host->host;
+  endpoint.port = host->port.value_or(6379);
+  if (!db_text.empty()) {
+    unsigned db = 0;
+    auto [end, ec] = std::from_chars(db_text.data(), db_text.data() + db_text.size(), db);
+    if (ec != std::errc() || end != db_text.data() + db_text.size() || db > (1 << 16)) return fail("bad database number");
+    endpoint.db = db;
   }
-  if (endpoint.host.empty()) return fail("no host");
-  auto number = [&](std::string_view digits, unsigned max, const char* what) {
-    unsigned value = 0;
-    auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
-    if (digits.empty() || ec != std::errc() || end != digits.data() + digits.size() || value > max) {
-      fail(std::string("bad ") + what);
-    }
-    return value;
-  };
-  if (!port_text.empty()) endpoint.port = static_cast<uint16_t>(number(port_text, 65535, "port"));
-  if (endpoint.port == 0) return fail("bad port");
-  if (!db_text.empty()) endpoint.db = number(db_text, 1 << 16, "database number");
   return endpoint;
 }
 

@@ -27,7 +27,7 @@ struct LookupConfig {
   std::string tls_key;
   std::chrono::seconds publisher_ttl{180};   // a publisher not refreshed for this long is gone
   std::chrono::seconds watcher_window{120};  // a playback node that asked this recently is listed
-  std::vector<AddressRange> trusted_proxies;  // peers whose X-Forwarded-For is believed
+  std::vector<net::AddressRange> trusted_proxies;  // peers whose X-Forwarded-For is believed
   std::string pull_app = "pull_source";
   uint16_t rtmp_port = 1935;
   std::string answer_template{kDefaultAnswerTemplate};

@@ -53,7 +53,7 @@ void MemoryStore::publish(const std::string& stream, const std::string& address,
     entry.since = now;
   }
   entry.refreshed = now;
-  done({{}, outcome});
+  done(outcome);
 }
 
 void MemoryStore::watch(const std::string& stream, const std::string& node,
@@ -62,11 +62,11 @@ void MemoryStore::watch(const std::string& stream, const std::string& node,
   sweep(now);
   auto it = entries_.find(stream);
   if (it == entries_.end() || expired(it->second, now)) {
-    done({{}, std::nullopt});
+    done(std::optional<Publisher>());
     return;
   }
   it->second.watchers[node] = now;
-  done({{}, publisher_of(it->second, now)});
+  done(std::optional<Publisher>(publisher_of(it->second, now)));
 }
 
 void MemoryStore::list(StoreCallback<std::vector<StreamEntry>> done) {
@@ -84,16 +84,16 @@ void MemoryStore::list(StoreCallback<std::vector<StreamEntry>> done) {
   }
   std::sort(streams.begin(), streams.end(),
             [](const StreamEntry& a, const StreamEntry& b) { return a.stream < b.stream; });
-  done({{}, std::move(streams)});
+  done(std::move(streams));
 }
 
 void MemoryStore::count(StoreCallback<std::size_t> done) {
   auto now = clock_();
   std::size_t live = static_cast<std::size_t>(std::count_if(
       entries_.begin(), entries_.end(), [&](const auto& item) { return !expired(item.second, now); }));
-  done({{}, live});
+  done(live);
 }
 
-void MemoryStore::check(StoreCallback<bool> done) { done({{}, true}); }
+void MemoryStore::check(StoreCallback<bool> done) { done(true); }
 
 }  // namespace mmids::lookup

@@ -101,19 +101,19 @@ void RedisStore::submit(StoreCallback<T> done, std::function<T(RedisConnection&)
   std::unique_lock lock(mutex_);
   if (jobs_.size() >= kMaxQueuedJobs) {
     lock.unlock();
-    StoreResult<T> busy;
-    busy.error = "redis is too slow: " + std::to_string(kMaxQueuedJobs) + " requests are waiting";
+    StoreResult<T> busy = Error("redis is too slow: " + std::to_string(kMaxQueuedJobs) + " requests are waiting");
     boost::asio::post(io_, [done = std::move(done), busy = std::move(busy)]() mutable { done(std::move(busy)); });
     return;
   }
   auto* io = &io_;
   jobs_.push_back([io, done = std::move(done), work = std::move(work)](RedisConnection& connection) mutable {
-    StoreResult<T> result;
-    try {
-      result.value = work(connection);
-    } catch (const std::exception& e) {
-      result.error = e.what();
-    }
+    StoreResult<T> result = [&]() -> StoreResult<T> {
+      try {
+        return work(connection);
+      } catch (const std::exception& e) {
+        return Error(e.what());
+      }
+    }();
     // done moves into the io thread's handler: nothing of the request is destroyed here.
     boost::asio::post(*io, [done = std::move(done), result = std::move(result)]() mutable {
       done(std::move(result));

@@ -10,7 +10,7 @@
 //   PREFIX streams             sorted set of stream names scored by expiry (unix ms)
 #include "lookup-server/config.hpp"
 #include "lookup-server/store.hpp"
-#include "mmids-core/asio.hpp"
+#include "mmids-core/common/asio.hpp"
 
 #include <condition_variable>
 #include <deque>

@@ -12,9 +12,7 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 log::Fields peer_fields(const http::Request& request) {
-  auto address = request.peer_address.to_string();
-  if (request.peer_address.is_v6()) address = "[" + address + "]";
-  return log::Fields().with("peer", address + ":" + std::to_string(request.peer_port));
+  return log::Fields().with("peer", net::endpoint_text(request.peer_address, request.peer_port));
 }
 
 double seconds(std::chrono::milliseconds ms) { return static_cast<double>(ms.count()) / 1000.0; }
@@ -69,24 +67,24 @@ void LookupService::publisher_lookup(const http::Request& request, http::Respond
   auto fields = peer_fields(request);
   auto body = parse_lookup_body(request.body);
   if (!body.ok()) {
-    spdlog::info("{} publisher lookup refused: {}", fields, body.error);
+    spdlog::info("{} publisher lookup refused: {}", fields, body.error());
     count("publisher_lookup", "bad_request", start);
-    return respond(http::Response::error(400, body.error));
+    return respond(http::Response::error(400, body.error()));
   }
-  fields = fields.with("stream", body.stream_name);
+  fields = fields.with("stream", body->stream_name);
   auto address = source_of(request, respond);
   if (!address) {
     spdlog::info("{} publisher lookup refused: bad X-Forwarded-For", fields);
     return count("publisher_lookup", "bad_request", start);
   }
-  store_->publish(body.stream_name, *address,
+  store_->publish(body->stream_name, *address,
                   [this, start, fields, address = *address, respond = std::move(respond)](auto result) {
     if (!result.ok()) {
-      spdlog::warn("{} publisher lookup failed: {}", fields, result.error);
+      spdlog::warn("{} publisher lookup failed: {}", fields, result.error());
       count("publisher_lookup", "unavailable", start);
-      return respond(unavailable(result.error));
+      return respond(unavailable(result.error()));
     }
-    switch (result.value) {
+    switch (*result) {
       case PublishOutcome::created: spdlog::info("{} publisher recorded at {}", fields, address); break;
       case PublishOutcome::moved: spdlog::info("{} publisher moved to {}", fields, address); break;
       case PublishOutcome::refreshed: spdlog::debug("{} publisher refreshed at {}", fields, address); break;
@@ -101,26 +99,26 @@ void LookupService::watcher_lookup(const http::Request& request, http::Responder
   auto fields = peer_fields(request);
   auto body = parse_lookup_body(request.body);
   if (!body.ok()) {
-    spdlog::info("{} watcher lookup refused: {}", fields, body.error);
+    spdlog::info("{} watcher lookup refused: {}", fields, body.error());
     count("watcher_lookup", "bad_request", start);
-    return respond(http::Response::error(400, body.error));
+    return respond(http::Response::error(400, body.error()));
   }
-  fields = fields.with("stream", body.stream_name);
+  fields = fields.with("stream", body->stream_name);
   auto node = source_of(request, respond);
   if (!node) return count("watcher_lookup", "bad_request", start);
-  store_->watch(body.stream_name, *node,
-                [this, start, fields, stream = body.stream_name, respond = std::move(respond)](auto result) {
+  store_->watch(body->stream_name, *node,
+                [this, start, fields, stream = body->stream_name, respond = std::move(respond)](auto result) {
     if (!result.ok()) {
-      spdlog::warn("{} watcher lookup failed: {}", fields, result.error);
+      spdlog::warn("{} watcher lookup failed: {}", fields, result.error());
       count("watcher_lookup", "unavailable", start);
-      return respond(unavailable(result.error));
+      return respond(unavailable(result.error()));
     }
-    if (!result.value) {
+    if (!*result) {
       spdlog::info("{} watcher lookup: no live publisher", fields);
       count("watcher_lookup", "not_found", start);
       return respond(http::Response::error(404, "no live publisher for this stream"));
     }
-    AnswerValues values{stream, result.value->address, config_.pull_app, config_.rtmp_port};
+    AnswerValues values{stream, (*result)->address, config_.pull_app, config_.rtmp_port};
     std::string answer;
     try {
       answer = template_.render(values);
@@ -129,7 +127,7 @@ void LookupService::watcher_lookup(const http::Request& request, http::Responder
       count("watcher_lookup", "error", start);
       return respond(http::Response::error(500, "cannot render the answer"));
     }
-    spdlog::info("{} watcher lookup: pull from {}", fields, result.value->address);
+    spdlog::info("{} watcher lookup: pull from {}", fields, (*result)->address);
     count("watcher_lookup", "found", start);
     respond(http::Response::text(200, std::move(answer)));
   });
@@ -137,9 +135,9 @@ void LookupService::watcher_lookup(const http::Request& request, http::Responder
 
 void LookupService::streams(http::Responder respond) {
   store_->list([this, respond = std::move(respond)](StoreResult<std::vector<StreamEntry>> result) {
-    if (!result.ok()) return respond(unavailable(result.error));
+    if (!result.ok()) return respond(unavailable(result.error()));
     auto list = nlohmann::json::array();
-    for (const auto& entry : result.value) {
+    for (const auto& entry : *result) {
       auto nodes = nlohmann::json::array();
       for (const auto& node : entry.playback_nodes) {
         nodes.push_back({{"address", node.address}, {"last_asked_seconds_ago", seconds(node.asked_ago)}});
@@ -157,9 +155,9 @@ void LookupService::streams(http::Responder respond) {
 
 void LookupService::healthz(http::Responder respond) {
   store_->check([this, respond = std::move(respond)](StoreResult<bool> result) {
-    if (!result.ok() || !result.value) {
+    if (!result.ok() || !*result) {
       return respond(http::Response::json(503, {{"status", "unavailable"}, {"store", store_->describe()},
-                                                {"error", result.ok() ? "store check failed" : result.error}}));
+                                                {"error", result.ok() ? "store check failed" : result.error()}}));
     }
     respond(http::Response::json(200, {{"status", "ok"}, {"store", store_->describe()}}));
   });
@@ -168,7 +166,7 @@ void LookupService::healthz(http::Responder respond) {
 void LookupService::metrics_page(http::Responder respond) {
   store_->count([this, respond = std::move(respond)](StoreResult<std::size_t> result) {
     store_up_.set(result.ok() ? 1 : 0);
-    if (result.ok()) live_streams_.set(static_cast<double>(result.value));
+    if (result.ok()) live_streams_.set(static_cast<double>(*result));
     auto response = http::Response::text(200, registry_.render());
     response.content_type = std::string(metrics::kContentType);
     respond(std::move(response));

@@ -1,8 +1,8 @@
 #pragma once
 // lookup-server: which address a lookup came from. Behind a trusted reverse proxy the peer
 // is the proxy, so the client is read from X-Forwarded-For; from anyone else that header is
-// a claim we do not believe.
-#include "mmids-core/asio.hpp"
+// a claim we do not believe. Addresses and ranges themselves are net's (mmids-core/net).
+#include "mmids-core/net/address.hpp"
 
 #include <optional>
 #include <string>
@@ -10,18 +10,6 @@
 #include <vector>
 
 namespace mmids::lookup {
-
-// An IPv4 or IPv6 network: "10.0.0.0/8", "fd00::/8", or one address ("127.0.0.1").
-struct AddressRange {
-  boost::asio::ip::address network;
-  unsigned prefix_length = 0;
-
-  [[nodiscard]] bool contains(const boost::asio::ip::address& address) const;
-  [[nodiscard]] std::string to_string() const;
-};
-
-// Throws std::invalid_argument naming the text when it is not an address or CIDR range.
-AddressRange parse_address_range(std::string_view text);
 
 // One X-Forwarded-For hop: "1.2.3.4", "1.2.3.4:5678", "::1", "[::1]", "[::1]:80"
 // (IPv4-mapped IPv6 comes back as IPv4); nullopt when it is not an address.
@@ -34,11 +22,7 @@ struct SourceAddress {
 
 // The peer itself, unless the peer is a trusted proxy and sent X-Forwarded-For: then the
 // nearest hop (from the right) that is not a trusted proxy, or the leftmost hop when all are.
-SourceAddress select_source_address(const boost::asio::ip::address& peer,
-                                    std::string_view forwarded_for,
-                                    const std::vector<AddressRange>& trusted_proxies);
-
-// "1.2.3.4" or "[::1]" — an address as it goes into a URL's host part.
-std::string url_host(const std::string& address);
+SourceAddress select_source_address(const boost::asio::ip::address& peer, std::string_view forwarded_for,
+                                    const std::vector<net::AddressRange>& trusted_proxies);
 
 }  // namespace mmids::lookup

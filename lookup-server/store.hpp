@@ -3,7 +3,8 @@
 // Every operation answers through a callback on the io thread (the memory store at once,
 // the Redis store later); an error text means the store could not be used (-> 503).
 #include "lookup-server/config.hpp"
-#include "mmids-core/asio.hpp"
+#include "mmids-core/common/asio.hpp"
+#include "mmids-core/common/result.hpp"
 
 #include <chrono>
 #include <functional>
@@ -15,11 +16,7 @@
 namespace mmids::lookup {
 
 template <class T>
-struct StoreResult {
-  std::string error;  // empty = ok
-  T value{};
-  [[nodiscard]] bool ok() const { return error.empty(); }
-};
+using StoreResult = Result<T>;
 
 template <class T>
 using StoreCallback = std::function<void(StoreResult<T>)>;

@@ -14,33 +14,27 @@ bool is_valid_stream_name(std::string_view name) {
   });
 }
 
-LookupBody parse_lookup_body(std::string_view body) {
-  LookupBody result;
+Result<LookupBody> parse_lookup_body(std::string_view body) {
   // The server bounds the body size; nlohmann's parser and destructor are not recursive, so
   // deep nesting within that bound is harmless.
   nlohmann::json json;
   try {
     json = nlohmann::json::parse(body.begin(), body.end());
   } catch (const nlohmann::json::exception&) {
-    result.error = "body must be JSON: {\"stream_name\": \"...\"}";
-    return result;
+    return Error("body must be JSON: {\"stream_name\": \"...\"}");
   }
   if (!json.is_object()) {
-    result.error = "body must be a JSON object: {\"stream_name\": \"...\"}";
-    return result;
+    return Error("body must be a JSON object: {\"stream_name\": \"...\"}");
   }
   auto it = json.find("stream_name");
   if (it == json.end() || !it->is_string()) {
-    result.error = "body must have a string \"stream_name\"";
-    return result;
+    return Error("body must have a string \"stream_name\"");
   }
   const auto& name = it->get_ref<const std::string&>();
   if (!is_valid_stream_name(name)) {
-    result.error = "stream_name must be 1 to 128 characters from A-Z a-z 0-9 _ . -";
-    return result;
+    return Error("stream_name must be 1 to 128 characters from A-Z a-z 0-9 _ . -");
   }
-  result.stream_name = name;
-  return result;
+  return LookupBody{name};
 }
 
 }  // namespace mmids::lookup

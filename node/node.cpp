@@ -1,7 +1,7 @@
 #include "node/node.hpp"
 
 #include "mmids-core/api/workflow_api.hpp"
-#include "mmids-core/rtmp/server/rtmps_context.hpp"
+#include "node/tls_context.hpp"
 
 namespace mmids::node {
 
@@ -9,7 +9,7 @@ Node::Node(asio::io_context& io, config::NodeConfig config, settings::NodeSettin
     : io_(io), config_(std::move(config)), settings_(std::move(settings)) {
   rtmp::RtmpServerOptions rtmp_options;
   rtmp_options.bind_address = settings_.bind_address;
-  rtmp_options.tls = rtmp::make_rtmps_context(settings_);
+  rtmp_options.tls = make_rtmps_context(settings_);
   rtmp_ = std::make_unique<rtmp::RtmpServer>(io_, std::move(rtmp_options));
   workflows_ = std::make_unique<workflows::WorkflowManager>(io_, registry_);
   reactors_ = std::make_unique<reactor::ReactorManager>(io_, *workflows_, settings_);

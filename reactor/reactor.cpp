@@ -63,7 +63,7 @@ Reactor::~Reactor() {
   entries_.clear();  // timer handlers hold weak references only
 }
 
-workflows::Subscription Reactor::request(const std::string& stream_name, VerdictCallback on_verdict,
+Subscription Reactor::request(const std::string& stream_name, VerdictCallback on_verdict,
                                          RevokedCallback on_revoked) {
   EntryPtr& slot = entries_[stream_name];
   if (!slot) slot = std::make_shared<Entry>(io_, stream_name, reactor_fields(name_, stream_name));
@@ -73,7 +73,7 @@ workflows::Subscription Reactor::request(const std::string& stream_name, Verdict
   requester->on_revoked = std::move(on_revoked);
   entry->requesters.push_back(requester);
 
-  workflows::Subscription subscription(
+  Subscription subscription(
       [this, alive = std::weak_ptr<bool>(alive_), weak_entry = std::weak_ptr<Entry>(entry),
        weak_requester = std::weak_ptr<Requester>(requester)] {
         if (alive.expired()) return;

@@ -12,9 +12,9 @@
 //   last requester gone -> workflows stopped, re-ask timer cancelled, cache dropped
 // A re-ask that fails transiently keeps the current workflows: only the executor's
 // final "invalid" (after its own retries) revokes them.
-#include "mmids-core/asio.hpp"
+#include "mmids-core/common/asio.hpp"
 #include "mmids-core/logging/log.hpp"
-#include "mmids-core/workflows/subscription.hpp"
+#include "mmids-core/common/subscription.hpp"
 #include "mmids-core/workflows/workflow_manager.hpp"
 #include "reactor/reactor_executor.hpp"
 
@@ -63,7 +63,7 @@ class Reactor {
   // destroyed; when the last requester of a name is gone, that name's workflows are
   // stopped, its re-ask timer cancelled and its cache dropped. Callbacks may reset any
   // subscription (their own too) but must not destroy the Reactor.
-  [[nodiscard]] workflows::Subscription request(const std::string& stream_name, VerdictCallback on_verdict,
+  [[nodiscard]] Subscription request(const std::string& stream_name, VerdictCallback on_verdict,
                                                 RevokedCallback on_revoked);
 
   // Re-asks now (a pull of one of its workflows failed: the stream may have moved).

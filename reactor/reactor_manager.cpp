@@ -26,7 +26,9 @@ void check(const config::ReactorDefinition& reactor) {
   auto url = reactor.parameters.find("url");
   if (url == reactor.parameters.end()) fail(reactor, "needs a 'url' child");
   std::string why;
-  if (!http::parse_url(url->second, &why)) fail(reactor, "bad url '" + url->second + "': " + why);
+  if (auto parsed = http::parse_url(url->second); !parsed.ok()) {
+    fail(reactor, "bad url '" + url->second + "': " + parsed.error());
+  }
   if (auto ca = reactor.parameters.find("ca_file"); ca != reactor.parameters.end()) {
     std::error_code ec;
     if (!std::filesystem::is_regular_file(ca->second, ec)) fail(reactor, "ca_file '" + ca->second + "' is not a file");

@@ -7,7 +7,7 @@
 //       ca_file /etc/mmids/lookup-ca.pem    # optional: extra CA for https
 //   }
 // Requests are made from the node setting bind_address.
-#include "mmids-core/asio.hpp"
+#include "mmids-core/common/asio.hpp"
 #include "mmids-core/config/definitions.hpp"
 #include "mmids-core/settings/node_settings.hpp"
 #include "mmids-core/workflows/workflow_manager.hpp"

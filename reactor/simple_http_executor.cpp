@@ -59,14 +59,15 @@ void SimpleHttpExecutor::send_attempt(const LookupPtr& lookup) {
 }
 
 void SimpleHttpExecutor::on_response(const LookupPtr& lookup, http::ClientResult result) {
-  if (!result.ok()) return retry_or_give_up(lookup, result.error);
-  if (result.status == 404) {
+  if (!result.ok()) return retry_or_give_up(lookup, result.error());
+  const http::ClientResponse& response = *result;
+  if (response.status == 404) {
     spdlog::info("{} answered 404: not a valid stream", lookup->fields);
     return finish(lookup, ExecutorAnswer{false, {}});
   }
-  if (result.status != 200) return retry_or_give_up(lookup, "answered status " + std::to_string(result.status));
+  if (response.status != 200) return retry_or_give_up(lookup, "answered status " + std::to_string(response.status));
 
-  auto parsed = config::parse_workflows(result.body, "reactor " + reactor_name_ + " answer");
+  auto parsed = config::parse_workflows(response.body, "reactor " + reactor_name_ + " answer");
   if (!parsed.ok()) {
     // A 200 we cannot act on is a broken server, not a "no": retry like any failure.
     return retry_or_give_up(lookup, "answered 200 with an unparsable body: " + parsed.errors.front().to_string());

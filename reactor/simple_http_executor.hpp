@@ -5,7 +5,8 @@
 //   404 -> invalid at once (the answer is "no", not a failure)
 //   anything else (other status, network error, timeout, unparsable 200 body)
 //       -> tried again after retry_delays[0], then retry_delays[1], ..., then invalid.
-#include "mmids-core/asio.hpp"
+#include "mmids-core/common/asio.hpp"
+#include "mmids-core/http/client.hpp"
 #include "reactor/reactor_executor.hpp"
 
 #include <chrono>
@@ -13,10 +14,6 @@
 #include <memory>
 #include <string>
 #include <vector>
-
-namespace mmids::http {
-struct ClientResult;
-}
 
 namespace mmids::reactor {
 

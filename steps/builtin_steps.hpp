@@ -1,6 +1,6 @@
 #pragma once
 // The step types a node offers, and what they need from the node to work.
-#include "mmids-core/asio.hpp"
+#include "mmids-core/common/asio.hpp"
 #include "mmids-core/settings/node_settings.hpp"
 #include "mmids-core/workflows/step_registry.hpp"
 #include "mmids-core/workflows/workflow_manager.hpp"

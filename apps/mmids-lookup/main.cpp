@@ -3,7 +3,7 @@
 #include "lookup-server/command_line.hpp"
 #include "lookup-server/service.hpp"
 #include "lookup-server/store.hpp"
-#include "mmids-core/asio.hpp"
+#include "mmids-core/common/asio.hpp"
 #include "mmids-core/http/server.hpp"
 #include "mmids-core/logging/log.hpp"
 

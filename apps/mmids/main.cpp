@@ -2,7 +2,7 @@
 //   mmids --config FILE      run a node (default ./mmids.config)
 //   mmids --check FILE       validate a config: print every problem (exit 1) or a summary
 //   mmids --version
-#include "mmids-core/asio.hpp"
+#include "mmids-core/common/asio.hpp"
 #include "mmids-core/config/parser.hpp"
 #include "mmids-core/logging/log.hpp"
 #include "node/config_check.hpp"

@@ -1,18 +1,13 @@
 #include "mmids-core/http/beast_message.hpp"
 
+#include "mmids-core/net/address.hpp"
+
 #include <algorithm>
 #include <cctype>
 
 namespace mmids::http {
 
 namespace bhttp = boost::beast::http;
-
-boost::asio::ip::address normalize_address(const boost::asio::ip::address& address) {
-  if (address.is_v6() && address.to_v6().is_v4_mapped()) {
-    return boost::asio::ip::make_address_v4(boost::asio::ip::v4_mapped, address.to_v6());
-  }
-  return address;
-}
 
 Request request_from_beast(BeastRequest&& message, const boost::asio::ip::tcp::endpoint& peer) {
   Request request;
@@ -30,7 +25,7 @@ Request request_from_beast(BeastRequest&& message, const boost::asio::ip::tcp::e
     if (!inserted) it->second.append(", ").append(value.data(), value.size());
   }
   request.body = std::move(message.body());
-  request.peer_address = normalize_address(peer.address());
+  request.peer_address = net::normalize(peer.address());
   request.peer_port = peer.port();
   return request;
 }

@@ -1,7 +1,7 @@
 #pragma once
 // mmids-core/http: conversions between Beast's messages and the layer's Request/Response.
 // Internal to the server (and its fuzz target); handlers never see Beast types.
-#include "mmids-core/asio.hpp"
+#include "mmids-core/common/asio.hpp"
 #include "mmids-core/http/message.hpp"
 
 #include <boost/beast/http/message.hpp>
@@ -13,9 +13,6 @@ namespace mmids::http {
 
 using BeastRequest = boost::beast::http::request<boost::beast::http::string_body>;
 using BeastResponse = boost::beast::http::response<boost::beast::http::string_body>;
-
-// IPv4-mapped IPv6 (::ffff:1.2.3.4) -> 1.2.3.4; anything else unchanged.
-boost::asio::ip::address normalize_address(const boost::asio::ip::address& address);
 
 // Moves the body out of message.
 Request request_from_beast(BeastRequest&& message, const boost::asio::ip::tcp::endpoint& peer);

@@ -1,6 +1,7 @@
 #include "mmids-core/http/client.hpp"
 
 #include "mmids-core/http/url.hpp"
+#include "mmids-core/net/connect.hpp"
 
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/ssl.hpp>
@@ -47,6 +48,7 @@ struct Call {
   asio::steady_timer deadline;
   bool timed_out = false;
   const char* stage = "starting";
+  std::optional<ClientResult> result;
 
   void expire() {
     timed_out = true;
@@ -57,13 +59,8 @@ struct Call {
   }
 
   ClientResult failure(const std::string& what, const beast::error_code& ec) const {
-    ClientResult result;
-    if (timed_out) {
-      result.error = "timed out after " + std::to_string(options.timeout.count()) + " ms (" + stage + ")";
-    } else {
-      result.error = what + (ec ? ": " + ec.message() : std::string());
-    }
-    return result;
+    if (timed_out) return Error("timed out after " + std::to_string(options.timeout.count()) + " ms (" + stage + ")");
+    return Error(what + (ec ? ": " + ec.message() : std::string()));
   }
 };
 
@@ -138,7 +135,7 @@ asio::awaitable<ClientResult> exchange(Call& call, Stream& stream) {
   if (ec == bhttp::error::body_limit) co_return call.failure("response body too large", {});
   if (ec) co_return call.failure("reading the response failed", ec);
 
-  ClientResult result;
+  ClientResponse result;
   auto& response = parser.get();
   result.status = response.result_int();
   for (const auto& field : response) {
@@ -156,49 +153,25 @@ asio::awaitable<ClientResult> exchange(Call& call, Stream& stream) {
 asio::awaitable<ClientResult> perform(std::shared_ptr<Call> call) {
   beast::error_code ec;
   auto token = asio::redirect_error(asio::use_awaitable, ec);
-  std::string url_error;
-  auto url = parse_url(call->request.url, &url_error);
-  if (!url) co_return call->failure("bad URL '" + call->request.url + "': " + url_error, {});
+  auto url = parse_url(call->request.url);
+  if (!url.ok()) co_return call->failure("bad URL '" + call->request.url + "': " + url.error(), {});
   call->url = *url;
 
-  std::optional<asio::ip::address> bind;
-  if (!call->options.bind_address.empty()) {
-    bind = asio::ip::make_address(call->options.bind_address, ec);
-    if (ec) co_return call->failure("bad bind address '" + call->options.bind_address + "'", ec);
-  }
   if (call->url.tls()) {
     if (auto problem = prepare_tls_context(*call); !problem.empty()) co_return call->failure(problem, {});
   }
 
-  call->stage = "resolving";
-  auto endpoints = co_await call->resolver.async_resolve(call->url.host, std::to_string(call->url.port), token);
-  if (ec) co_return call->failure("cannot resolve " + call->url.host, ec);
-
   call->stage = "connecting";
-  std::string where = call->url.authority();
-  beast::error_code connect_error = asio::error::host_not_found;
-  for (const auto& entry : endpoints) {
-    auto endpoint = entry.endpoint();
-    if (bind && bind->is_v4() != endpoint.address().is_v4()) continue;
-    call->socket.close(ec);
-    call->socket.open(endpoint.protocol(), ec);
-    if (ec) co_return call->failure("cannot open a socket", ec);
-    if (bind) {
-      call->socket.bind(tcp::endpoint(*bind, 0), ec);
-      if (ec) co_return call->failure("cannot bind to " + call->options.bind_address, ec);
-    }
-    co_await call->socket.async_connect(endpoint, token);
-    connect_error = ec;
-    if (!ec || call->timed_out) break;
+  // Named arguments: gcc 12 miscompiles temporaries inside a co_await expression.
+  net::ConnectOptions connect_options{call->options.bind_address,
+                                      std::chrono::steady_clock::now() + call->options.timeout};
+  std::string host = call->url.host;
+  auto connected = co_await net::connect(host, call->url.port, connect_options);
+  if (!connected.ok()) {
+    if (call->timed_out) co_return call->failure({}, {});
+    co_return call->failure(connected.error(), {});
   }
-  if (connect_error) {
-    if (connect_error == asio::error::host_not_found && bind) {
-      co_return call->failure("no address of " + call->url.host + " matches bind address " +
-                                  call->options.bind_address, {});
-    }
-    co_return call->failure("cannot connect to " + where, connect_error);
-  }
-  call->socket.set_option(tcp::no_delay(true), ec);
+  call->socket = std::move(connected).value();
 
   if (!call->url.tls()) {
     auto result = co_await exchange(*call, call->socket);
@@ -208,9 +181,12 @@ asio::awaitable<ClientResult> perform(std::shared_ptr<Call> call) {
   call->stage = "TLS handshake";
   start_tls(*call);
   co_await call->tls->async_handshake(ssl::stream_base::client, token);
-  if (ec) co_return call->failure("TLS handshake with " + where + " failed: " + tls_failure_reason(*call, ec), {});
+  if (ec) co_return call->failure("TLS handshake with " + call->url.authority() + " failed: " + tls_failure_reason(*call, ec), {});
   co_return co_await exchange(*call, *call->tls);
 }
+
+// perform() answers through call->result: co_spawn's handler would want a default value.
+asio::awaitable<void> run(std::shared_ptr<Call> call) { call->result = co_await perform(call); }
 
 }  // namespace
 
@@ -220,8 +196,9 @@ void request(asio::io_context& io, ClientRequest request, ClientOptions options,
   call->deadline.async_wait([call](beast::error_code ec) {
     if (!ec) call->expire();
   });
-  asio::co_spawn(io, perform(call),
-                 [call, callback = std::move(callback)](std::exception_ptr error, ClientResult result) {
+  asio::co_spawn(io, run(call),
+                 [call, callback = std::move(callback)](std::exception_ptr error) {
+                   ClientResult result = call->result ? std::move(*call->result) : Error("no answer");
                    call->deadline.cancel();
                    beast::error_code ignored;
                    call->socket.close(ignored);
@@ -230,8 +207,7 @@ void request(asio::io_context& io, ClientRequest request, ClientOptions options,
                      try {
                        std::rethrow_exception(error);
                      } catch (const std::exception& e) {
-                       result = ClientResult{};
-                       result.error = std::string("request failed: ") + e.what();
+                       result = Error(std::string("request failed: ") + e.what());
                      }
                    }
                    callback(std::move(result));
@@ -250,7 +226,7 @@ void get(asio::io_context& io, const std::string& url, ClientOptions options, Cl
 
 ClientResult request_sync(ClientRequest call, ClientOptions options) {
   asio::io_context io;
-  ClientResult result;
+  ClientResult result = Error("no answer");
   request(io, std::move(call), std::move(options), [&](ClientResult r) { result = std::move(r); });
   io.run();
   return result;

@@ -1,7 +1,8 @@
 #pragma once
 // mmids-core/http: one-shot outgoing requests over http:// and https:// (the reactor's
 // simple_http executor, tests). One request per connection; everything bounded by a timeout.
-#include "mmids-core/asio.hpp"
+#include "mmids-core/common/asio.hpp"
+#include "mmids-core/common/result.hpp"
 
 #include <chrono>
 #include <cstddef>
@@ -20,13 +21,13 @@ struct ClientOptions {
   std::size_t max_response_bytes = 8 << 20;  // a bigger response body is an error
 };
 
-struct ClientResult {
-  std::string error;  // empty = an HTTP response arrived (any status)
+struct ClientResponse {
   unsigned status = 0;
   std::string body;
   std::map<std::string, std::string> headers;  // lower-case names
-  [[nodiscard]] bool ok() const { return error.empty(); }
 };
+// A response (any status), or why none arrived.
+using ClientResult = Result<ClientResponse>;
 
 struct ClientRequest {
   std::string method = "GET";
@@ -39,9 +40,10 @@ struct ClientRequest {
 using ClientCallback = std::function<void(ClientResult)>;
 
 // https verifies the certificate chain against the system store plus ca_file, and the host
-// name (or IP address) of the URL against the certificate. The callback runs exactly once,
-// on the io_context's thread; errors (bad URL, DNS, connect, TLS, timeout, malformed
-// response) come back in ClientResult::error, never as exceptions.
+// name (or IP address) of the URL against the certificate. Connections are made through
+// net::connect (every resolved address in turn, from bind_address). The callback runs
+// exactly once, on the io_context's thread; errors (bad URL, DNS, connect, TLS, timeout,
+// malformed response) come back as the result's error, never as exceptions.
 void request(boost::asio::io_context& io, ClientRequest request, ClientOptions options,
              ClientCallback callback);
 void post(boost::asio::io_context& io, const std::string& url, std::string body,

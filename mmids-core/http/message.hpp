@@ -2,7 +2,7 @@
 // mmids-core/http: the small HTTP layer (Boost.Beast) shared by the node's API, the lookup
 // server and the reactor's simple_http executor. This file: the request and response
 // values handlers see, independent of Beast.
-#include "mmids-core/asio.hpp"
+#include "mmids-core/common/asio.hpp"
 
 #include <nlohmann/json.hpp>
 

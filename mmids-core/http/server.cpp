@@ -2,6 +2,8 @@
 
 #include "mmids-core/http/beast_message.hpp"
 #include "mmids-core/logging/log.hpp"
+#include "mmids-core/net/address.hpp"
+#include "mmids-core/net/socket_options.hpp"
 
 #include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
@@ -33,12 +35,6 @@ class ConnectionBase {
   virtual void close() = 0;
 };
 
-std::string endpoint_text(const tcp::endpoint& endpoint) {
-  auto address = normalize_address(endpoint.address());
-  return address.is_v6() ? "[" + address.to_string() + "]:" + std::to_string(endpoint.port())
-                         : address.to_string() + ":" + std::to_string(endpoint.port());
-}
-
 }  // namespace
 
 struct Server::State {
@@ -62,7 +58,7 @@ class Connection : public ConnectionBase, public std::enable_shared_from_this<Co
 
   Connection(std::shared_ptr<Server::State> state, Stream stream, tcp::endpoint peer)
       : state_(std::move(state)), stream_(std::move(stream)), peer_(std::move(peer)),
-        fields_(log::Fields().with("peer", endpoint_text(peer_))) {}
+        fields_(log::Fields().with("peer", net::endpoint_text(peer_))) {}
 
   ~Connection() override { state_->connections.erase(this); }
 
@@ -259,10 +255,11 @@ void accept_next(const std::shared_ptr<Server::State>& state) {
     beast::error_code peer_error;
     auto peer = socket.remote_endpoint(peer_error);
     if (peer_error || state->connections.size() >= state->options.max_connections) {
-      if (!peer_error) spdlog::warn("http: too many connections, closing one from {}", endpoint_text(peer));
+      if (!peer_error) spdlog::warn("http: too many connections, closing one from {}", net::endpoint_text(peer));
       socket.close(peer_error);
       return accept_next(state);
     }
+    net::tune_socket(socket);
     if (state->options.tls) {
       using TlsStream = beast::ssl_stream<beast::tcp_stream>;
       std::make_shared<Connection<TlsStream>>(state, TlsStream(beast::tcp_stream(std::move(socket)), *state->options.tls), peer)

@@ -2,7 +2,7 @@
 // mmids-core/http: the HTTP/1.1 server (plain or TLS) in front of a Router. One connection
 // serves requests one after another (keep-alive); sizes and times are bounded so a client
 // can neither make it allocate without limit nor hold a connection forever.
-#include "mmids-core/asio.hpp"
+#include "mmids-core/common/asio.hpp"
 #include "mmids-core/http/router.hpp"
 
 #include <boost/asio/ssl/context.hpp>

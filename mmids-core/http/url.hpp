@@ -1,7 +1,8 @@
 #pragma once
 // mmids-core/http: the http:// and https:// URLs the client accepts.
+#include "mmids-core/common/result.hpp"
+
 #include <cstdint>
-#include <optional>
 #include <string>
 #include <string_view>
 
@@ -18,8 +19,8 @@ struct Url {
   [[nodiscard]] std::string authority() const;
 };
 
-// Parses an absolute http(s) URL. Refuses user info, empty hosts, bad ports, whitespace and
-// control characters. On failure returns nullopt and, if error is set, says why.
-std::optional<Url> parse_url(std::string_view text, std::string* error = nullptr);
+// Parses an absolute http(s) URL. Refuses user info, bad hosts and ports (net::parse_host_port),
+// whitespace and control characters, saying why.
+Result<Url> parse_url(std::string_view text);
 
 }  // namespace mmids::http

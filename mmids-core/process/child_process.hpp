@@ -4,7 +4,7 @@
 // with the owner's fields, notices its exit, and on stop sends SIGTERM (optionally after
 // letting it finish by itself), then SIGKILL after a grace, and reaps it even when its owner is already gone (no zombies).
 // process_supervisor.hpp keeps one running with a restart backoff.
-#include "mmids-core/asio.hpp"
+#include "mmids-core/common/asio.hpp"
 #include "mmids-core/logging/log.hpp"
 
 #include <chrono>

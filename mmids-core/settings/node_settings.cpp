@@ -1,26 +1,19 @@
 #include "mmids-core/settings/node_settings.hpp"
 
-#include <boost/asio/ip/address.hpp>
-
-#include <charconv>
+#include "mmids-core/net/address.hpp"
 
 namespace mmids::settings {
 namespace {
 
-bool is_ip_address(const std::string& text) {
-  boost::system::error_code error;
-  boost::asio::ip::make_address(text, error);
-  return !error;
-}
+bool is_ip_address(const std::string& text) { return net::parse_address(text).ok(); }
 
 std::optional<uint16_t> parse_port(const std::string& key, const std::string& text, std::vector<std::string>& errors) {
-  unsigned port = 0;
-  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), port);
-  if (error != std::errc() || end != text.data() + text.size() || port == 0 || port > 65535) {
+  auto port = net::parse_port(text);
+  if (!port.ok()) {
     errors.push_back("setting '" + key + "' must be a port number from 1 to 65535, got '" + text + "'");
     return std::nullopt;
   }
-  return static_cast<uint16_t>(port);
+  return *port;
 }
 
 }  // namespace

@@ -2,7 +2,7 @@
 // The step interface: what every workflow step type implements, and the context
 // through which a step talks back to its workflow (emit media downstream, report
 // that it is active or failed). SPEC.md section 4.
-#include "mmids-core/asio.hpp"
+#include "mmids-core/common/asio.hpp"
 #include "mmids-core/config/definitions.hpp"
 #include "mmids-core/logging/log.hpp"
 #include "mmids-core/media/notification.hpp"

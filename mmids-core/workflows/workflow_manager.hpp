@@ -3,7 +3,7 @@
 // stops them; carries media into a workflow (forwarders) and out of one (pull routing)
 // by name, so a listener may subscribe before its workflow exists or across restarts;
 // raises started/ended events.
-#include "mmids-core/workflows/subscription.hpp"
+#include "mmids-core/common/subscription.hpp"
 #include "mmids-core/workflows/workflow.hpp"
 
 #include <list>

@@ -40,8 +40,8 @@ std::string FfmpegFeed::open() {
   };
   auto result = services_.rtmp->register_watcher(std::move(registration));
   if (!result.ok()) return "cannot serve ffmpeg on port " + std::to_string(services_.settings.internal_rtmp_port) +
-                           " (internal_rtmp_port): " + result.error;
-  registration_ = std::move(result.registration);
+                           " (internal_rtmp_port): " + result.error();
+  registration_ = std::move(result).value();
   open_ = true;
   return {};
 }

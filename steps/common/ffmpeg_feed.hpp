@@ -45,7 +45,7 @@ class FfmpegFeed {
   // The readers per key, so a stream's end can disconnect them (StreamOutlets keeps
   // viewers waiting for a stream to come back, as rtmp_watch wants).
   std::map<std::string, std::map<uint64_t, std::weak_ptr<rtmp::ViewerSink>>> readers_;
-  workflows::Subscription registration_;
+  Subscription registration_;
   bool open_ = false;
 };
 

@@ -80,9 +80,8 @@ std::unique_ptr<workflows::WorkflowStep> FfmpegPullStep::create(const config::St
 
   std::unique_ptr<PullSource> source;
   if (location.rfind("rtmp://", 0) == 0 || location.rfind("rtmps://", 0) == 0) {
-    std::string error;
-    auto url = rtmp::parse_rtmp_url(location, &error);
-    if (!url) throw workflows::StepArgumentError("argument 'location': " + error);
+    auto url = rtmp::parse_rtmp_url(location);
+    if (!url.ok()) throw workflows::StepArgumentError("argument 'location': " + url.error());
     rtmp::PlayClientOptions options;
     options.bind_address = services.settings.bind_address;
     options.fields = context.fields();

@@ -6,7 +6,7 @@
 // Reading is paced at real time (like ffmpeg -re). A local file loops: at its end it
 // starts again with timestamps continuing upward, and no end is reported; a read error
 // or the end of a live source is reported once through on_ended.
-#include "mmids-core/asio.hpp"
+#include "mmids-core/common/asio.hpp"
 #include "mmids-core/logging/log.hpp"
 #include "steps/ffmpeg_pull/pull_source.hpp"
 

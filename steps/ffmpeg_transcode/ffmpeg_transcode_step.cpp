@@ -17,7 +17,7 @@ FfmpegTranscodeStep::FfmpegTranscodeStep(workflows::StepContext context, StepSer
   registration.fields = context_.fields();
   // Only the ffmpeg of a live stream may publish its result.
   registration.approve = [this](const rtmp::StreamRequest& request,
-                                 rtmp::Approval approval) -> workflows::Subscription {
+                                 rtmp::Approval approval) -> Subscription {
     approval(!shut_down_ && stream_by_key(request.stream_key) != nullptr);
     return {};
   };
@@ -26,10 +26,10 @@ FfmpegTranscodeStep::FfmpegTranscodeStep(workflows::StepContext context, StepSer
   auto result = services_.rtmp->register_publisher(std::move(registration));
   if (!result.ok()) {
     context_.set_error("cannot receive from ffmpeg on port " + std::to_string(services_.settings.internal_rtmp_port) +
-                       " (internal_rtmp_port): " + result.error);
+                       " (internal_rtmp_port): " + result.error());
     return;
   }
-  result_registration_ = std::move(result.registration);
+  result_registration_ = std::move(result).value();
   open_feed();
 }
 

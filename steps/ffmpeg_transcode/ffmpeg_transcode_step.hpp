@@ -33,7 +33,7 @@ class FfmpegTranscodeStep : public FfmpegStreamStep {
 
   TranscodeArguments arguments_;
   std::string result_app_;
-  workflows::Subscription result_registration_;
+  Subscription result_registration_;
   std::map<media::StreamId, media::StreamId> input_of_result_;  // ffmpeg's publish -> input stream
   std::set<media::StreamId> announced_;                          // input streams sent on as NewStream
 };

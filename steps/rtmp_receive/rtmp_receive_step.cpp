@@ -39,10 +39,10 @@ RtmpReceiveStep::RtmpReceiveStep(workflows::StepContext context, RtmpEndpointArg
   }
   auto result = services.rtmp->register_publisher(std::move(registration));
   if (!result.ok()) {
-    context_.set_error(result.error);
+    context_.set_error(result.error());
     return;
   }
-  registration_ = std::move(result.registration);
+  registration_ = std::move(result).value();
   spdlog::info("{} accepting publishers on port {} app '{}' key '{}'{}", context_.fields(), arguments_.port,
                arguments_.app, arguments_.stream_key, reactor ? " (reactor " + reactor->name() + ")" : std::string());
   context_.set_active();

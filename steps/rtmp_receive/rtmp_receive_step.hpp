@@ -28,7 +28,7 @@ class RtmpReceiveStep : public workflows::WorkflowStep {
  private:
   workflows::StepContext context_;
   RtmpEndpointArguments arguments_;
-  workflows::Subscription registration_;
+  Subscription registration_;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 

@@ -4,13 +4,13 @@ namespace mmids::steps {
 
 struct ReactorViewerGate::KeyState {
   explicit KeyState(asio::io_context& io) : grace(io) {}
-  workflows::Subscription lookup;
+  Subscription lookup;
   std::optional<reactor::ReactorVerdict> verdict;
   std::vector<rtmp::Approval> waiting;
   size_t holders = 0;
   asio::steady_timer grace;
   std::vector<std::string> routed_names;
-  std::vector<workflows::Subscription> routes;
+  std::vector<Subscription> routes;
 };
 
 ReactorViewerGate::ReactorViewerGate(asio::io_context& io, reactor::Reactor& reactor,
@@ -50,7 +50,7 @@ ReactorViewerGate::KeyState& ReactorViewerGate::state_for(const std::string& key
   return *state;
 }
 
-workflows::Subscription ReactorViewerGate::approve(const std::string& key, rtmp::Approval approval) {
+Subscription ReactorViewerGate::approve(const std::string& key, rtmp::Approval approval) {
   KeyState& state = state_for(key);
   ++state.holders;
   state.grace.cancel();
@@ -60,7 +60,7 @@ workflows::Subscription ReactorViewerGate::approve(const std::string& key, rtmp:
   } else {
     state.waiting.push_back(std::move(approval));
   }
-  return workflows::Subscription([this, key, expected, alive = std::weak_ptr<bool>(alive_)] {
+  return Subscription([this, key, expected, alive = std::weak_ptr<bool>(alive_)] {
     if (!alive.expired()) release(key, expected);
   });
 }

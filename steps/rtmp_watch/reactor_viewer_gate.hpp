@@ -28,7 +28,7 @@ class ReactorViewerGate {
 
   // The watcher registration's approver: answers when the reactor has, and holds the
   // key's lookup until the returned lease is released.
-  workflows::Subscription approve(const std::string& key, rtmp::Approval approval);
+  Subscription approve(const std::string& key, rtmp::Approval approval);
   // Drops every lookup at once (the step is going away).
   void shutdown();
 

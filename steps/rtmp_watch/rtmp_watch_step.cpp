@@ -56,10 +56,10 @@ RtmpWatchStep::RtmpWatchStep(workflows::StepContext context, Options options, St
   }
   auto result = services.rtmp->register_watcher(std::move(registration));
   if (!result.ok()) {
-    context_.set_error(result.error);
+    context_.set_error(result.error());
     return;
   }
-  registration_ = std::move(result.registration);
+  registration_ = std::move(result).value();
   spdlog::info("{} serving viewers on port {} app '{}' key '{}'{}", context_.fields(), options_.endpoint.port,
                options_.endpoint.app, options_.endpoint.stream_key,
                reactor ? " (reactor " + reactor->name() + ")" : std::string());

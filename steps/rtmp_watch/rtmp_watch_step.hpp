@@ -42,7 +42,7 @@ class RtmpWatchStep : public workflows::WorkflowStep {
   // Streams arriving from the step before. A routed copy of one of them (a reactor
   // workflow ending in a forwarder to this workflow) is not delivered twice.
   std::set<media::StreamId> upstream_streams_;
-  workflows::Subscription registration_;
+  Subscription registration_;
   bool shut_down_ = false;
 };
 

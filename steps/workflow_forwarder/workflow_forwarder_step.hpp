@@ -33,7 +33,7 @@ class WorkflowForwarderStep : public workflows::WorkflowStep {
     std::string name;
     workflows::StreamCache cache;     // this stream only, for replays into late targets
     std::vector<std::string> targets;
-    workflows::Subscription lookup;   // reactor form: held while the stream lives
+    Subscription lookup;   // reactor form: held while the stream lives
   };
   void send_to_targets(const StreamRoute& route, const media::MediaNotification& notification);
   void on_target_started(const std::string& workflow_name);
@@ -44,7 +44,7 @@ class WorkflowForwarderStep : public workflows::WorkflowStep {
   std::optional<std::string> target_workflow_;
   reactor::Reactor* reactor_;
   std::map<media::StreamId, StreamRoute> streams_;
-  workflows::Subscription started_listener_;
+  Subscription started_listener_;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 

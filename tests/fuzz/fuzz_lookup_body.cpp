@@ -17,29 +17,25 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
 
   auto body = parse_lookup_body(input);
   if (body.ok()) {
-    const auto& name = body.stream_name;
+    const auto& name = body->stream_name;
     if (!is_valid_stream_name(name)) std::abort();
     static const AnswerTemplate answer;
     std::string text = answer.render({name, "10.0.0.1"});
     std::string expected = "workflow ingest_" + name + " {\n    ffmpeg_pull location=rtmp://10.0.0.1/pull_source/" +
                            name + " stream_name=" + name + "\n}\n";
     if (text != expected) std::abort();
-  } else if (body.error.empty() || !body.stream_name.empty()) {
+  } else if (body.error().empty()) {
     std::abort();
   }
 
-  static const std::vector<AddressRange> trusted{parse_address_range("10.0.0.0/8"), parse_address_range("::1")};
+  static const std::vector<mmids::net::AddressRange> trusted{*mmids::net::parse_address_range("10.0.0.0/8"),
+                                                              *mmids::net::parse_address_range("::1")};
   auto source = select_source_address(boost::asio::ip::make_address("10.0.0.2"), input, trusted);
   if (source.address.has_value() == !source.error.empty()) std::abort();
   if (source.address) {
     // Whatever was chosen is a plain address that renders into a URL host.
-    auto host = url_host(source.address->to_string());
+    auto host = mmids::net::bracketed(source.address->to_string());
     if (host.find_first_of(" \r\n{}/\"") != std::string::npos) std::abort();
-  }
-  try {
-    auto range = parse_address_range(input);
-    (void)range.contains(boost::asio::ip::make_address("10.0.0.1"));
-  } catch (const std::invalid_argument&) {
   }
   return 0;
 }

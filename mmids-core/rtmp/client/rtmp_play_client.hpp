@@ -1,12 +1,14 @@
 #pragma once
 // RtmpPlayClient: the native RTMP(S) player a node pulls streams with (ffmpeg_pull of an
-// rtmp:// location). Same protocol code as the server; connect, createStream, play,
-// acknowledgements, pings, chunk size changes; tags are handed on exactly as received.
-#include "mmids-core/asio.hpp"
+// rtmp:// location): the client half of the dialogue over the same connection core as the
+// server's connections. Tags are handed on exactly as received.
+// Deadlines: everything up to NetStream.Play.Start within connect_timeout (resolve,
+// connect, TLS, handshake, commands); then silence longer than media_timeout fails it.
 #include "mmids-core/logging/log.hpp"
 #include "mmids-core/media/notification.hpp"
 #include "mmids-core/rtmp/client/rtmp_url.hpp"
-#include "mmids-core/rtmp/protocol/chunk_decoder.hpp"
+#include "mmids-core/rtmp/session/client_dialogue.hpp"
+#include "mmids-core/rtmp/transport/rtmp_connection.hpp"
 
 #include <boost/asio/ssl/context.hpp>
 
@@ -21,12 +23,13 @@ struct PlayClientOptions {
   std::string bind_address;                          // local IP the connection comes from; empty = any
   std::chrono::milliseconds connect_timeout{5000};   // until Play.Start: TCP, TLS, handshake, commands
   std::chrono::milliseconds media_timeout{10000};    // silence while playing -> failure
+  std::chrono::milliseconds write_timeout{10000};
   std::shared_ptr<asio::ssl::context> tls;           // for rtmps; null = system CAs, peer verified
   ChunkDecoderLimits limits;
   log::Fields fields;
 };
 
-class RtmpPlayClient : public std::enable_shared_from_this<RtmpPlayClient> {
+class RtmpPlayClient final : public RtmpConnection {
  public:
   struct Handlers {
     std::function<void()> on_playing;  // the server answered NetStream.Play.Start
@@ -37,28 +40,28 @@ class RtmpPlayClient : public std::enable_shared_from_this<RtmpPlayClient> {
 
   static std::shared_ptr<RtmpPlayClient> create(asio::io_context& io, RtmpUrl url, PlayClientOptions options,
                                                 Handlers handlers);
-  ~RtmpPlayClient();
+  RtmpPlayClient(asio::io_context& io, RtmpUrl url, PlayClientOptions options, Handlers handlers);
+  ~RtmpPlayClient() override;
 
   void start();
   // Closes the connection; no handler is called afterwards.
   void stop();
 
-  RtmpPlayClient(asio::io_context& io, RtmpUrl url, PlayClientOptions options, Handlers handlers);
-
  private:
-  class Connection;
-  asio::awaitable<void> run();
-  void finish(const std::string& reason);
+  asio::awaitable<void> connect();
+  Status on_bytes(std::span<const uint8_t> bytes) override;
+  void collect_output(ChunkWriteBatch& batch) override;
+  void on_closed(const std::string& reason) override;
+  [[nodiscard]] std::shared_ptr<asio::ssl::context> tls_context();
 
   asio::io_context& io_;
   RtmpUrl url_;
   PlayClientOptions options_;
   Handlers handlers_;
-  std::shared_ptr<Connection> connection_;
-  asio::steady_timer deadline_;
-  bool playing_ = false;
-  bool finished_ = false;
+  ClientDialogue dialogue_;
+  std::vector<ClientEvent> events_;
   std::chrono::steady_clock::time_point last_media_;
+  bool stopped_ = false;
 };
 
 }  // namespace mmids::rtmp

@@ -1,26 +1,16 @@
 #include "mmids-core/rtmp/client/rtmp_url.hpp"
 
-#include <charconv>
+#include "mmids-core/net/address.hpp"
 
 namespace mmids::rtmp {
-namespace {
-
-std::optional<RtmpUrl> fail(std::string* error, std::string reason) {
-  if (error) *error = std::move(reason);
-  return std::nullopt;
-}
-
-}  // namespace
 
 std::string RtmpUrl::tc_url() const {
-  const bool ipv6 = host.find(':') != std::string::npos;
-  return std::string(tls ? "rtmps" : "rtmp") + "://" + (ipv6 ? "[" + host + "]" : host) + ":" +
-         std::to_string(port) + "/" + app;
+  return std::string(tls ? "rtmps" : "rtmp") + "://" + net::host_port_text(host, port) + "/" + app;
 }
 
-std::optional<RtmpUrl> parse_rtmp_url(std::string_view text, std::string* error) {
+Result<RtmpUrl> parse_rtmp_url(std::string_view text) {
   for (char c : text) {
-    if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7f) return fail(error, "URL contains whitespace or control characters");
+    if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7f) return Error("URL contains whitespace or control characters");
   }
   RtmpUrl url;
   if (text.rfind("rtmp://", 0) == 0) {
@@ -28,48 +18,26 @@ std::optional<RtmpUrl> parse_rtmp_url(std::string_view text, std::string* error)
   } else if (text.rfind("rtmps://", 0) == 0) {
     text.remove_prefix(8);
     url.tls = true;
-    url.port = 443;
   } else {
-    return fail(error, "not an rtmp:// or rtmps:// URL");
+    return Error("not an rtmp:// or rtmps:// URL");
   }
   const size_t slash = text.find('/');
-  if (slash == std::string_view::npos) return fail(error, "URL has no app and stream key");
+  if (slash == std::string_view::npos) return Error("URL has no app and stream key");
   std::string_view authority = text.substr(0, slash);
   std::string_view path = text.substr(slash + 1);
-
-  std::string_view port_text;
-  if (!authority.empty() && authority.front() == '[') {
-    const size_t close = authority.find(']');
-    if (close == std::string_view::npos) return fail(error, "unterminated IPv6 address");
-    url.host = std::string(authority.substr(1, close - 1));
-    std::string_view rest = authority.substr(close + 1);
-    if (!rest.empty()) {
-      if (rest.front() != ':') return fail(error, "unexpected text after the IPv6 address");
-      port_text = rest.substr(1);
-    }
-  } else {
-    const size_t colon = authority.find(':');
-    url.host = std::string(authority.substr(0, colon));
-    if (colon != std::string_view::npos) port_text = authority.substr(colon + 1);
-  }
-  if (url.host.empty()) return fail(error, "URL has no host");
-  if (authority.find('@') != std::string_view::npos) return fail(error, "user info in RTMP URLs is not supported");
-  if (!port_text.empty()) {
-    unsigned port = 0;
-    auto [end, status] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
-    if (status != std::errc() || end != port_text.data() + port_text.size() || port == 0 || port > 65535) {
-      return fail(error, "bad port '" + std::string(port_text) + "'");
-    }
-    url.port = static_cast<uint16_t>(port);
-  }
+  if (authority.find('@') != std::string_view::npos) return Error("user info in RTMP URLs is not supported");
+  auto host = net::parse_host_port(authority);
+  if (!host.ok()) return Error("URL " + host.error());
+  url.host = host->host;
+  url.port = host->port.value_or(url.tls ? 443 : 1935);
   // The key is the last segment; the query, if any, belongs to it.
   const size_t query = path.find('?');
   const size_t last_slash = path.substr(0, query).rfind('/');
-  if (last_slash == std::string_view::npos) return fail(error, "URL needs both an app and a stream key");
+  if (last_slash == std::string_view::npos) return Error("URL needs both an app and a stream key");
   url.app = std::string(path.substr(0, last_slash));
   url.stream_key = std::string(path.substr(last_slash + 1));
   if (url.app.empty() || url.stream_key.empty() || url.stream_key.front() == '?') {
-    return fail(error, "URL needs both an app and a stream key");
+    return Error("URL needs both an app and a stream key");
   }
   return url;
 }

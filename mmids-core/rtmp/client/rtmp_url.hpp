@@ -2,8 +2,9 @@
 // RtmpUrl: rtmp://host[:port]/app[/more/app]/stream_key[?query] and rtmps://, as the
 // native pull client needs them. The last path segment (with its query) is the stream
 // key; everything between host and key is the app, as ffmpeg and librtmp split it.
+#include "mmids-core/common/result.hpp"
+
 #include <cstdint>
-#include <optional>
 #include <string>
 #include <string_view>
 
@@ -20,8 +21,8 @@ struct RtmpUrl {
   [[nodiscard]] std::string tc_url() const;
 };
 
-// nullopt (and a reason in `error`) for anything else: other schemes, no app or key,
-// bad ports, whitespace or control characters.
-std::optional<RtmpUrl> parse_rtmp_url(std::string_view text, std::string* error = nullptr);
+// Refuses anything else, saying why: other schemes, no app or key, user info, bad hosts or
+// ports (net::parse_host_port), whitespace or control characters.
+Result<RtmpUrl> parse_rtmp_url(std::string_view text);
 
 }  // namespace mmids::rtmp

@@ -31,7 +31,7 @@
 #include <string_view>
 #include <vector>
 
-#include "mmids-core/rtmp/protocol/result.hpp"
+#include "mmids-core/common/result.hpp"
 
 namespace mmids::rtmp {
 

@@ -24,22 +24,22 @@ std::string hex_byte(uint8_t b) {
 Amf0Reader::Amf0Reader(std::span<const uint8_t> bytes, Amf0Limits limits) : bytes_(bytes), limits_(limits) {}
 
 Result<Amf0Value> Amf0Reader::read() {
-  if (at_end()) return protocol_error("AMF0: no value left to read");
+  if (at_end()) return Error("AMF0: no value left to read");
   return read_value(0);
 }
 
 Status Amf0Reader::count_value() {
   if (++values_ > limits_.max_values)
-    return protocol_error("AMF0: more than " + std::to_string(limits_.max_values) + " values");
+    return Error("AMF0: more than " + std::to_string(limits_.max_values) + " values");
   return {};
 }
 
 Result<std::string> Amf0Reader::read_string(size_t length_bytes) {
-  if (remaining() < length_bytes) return protocol_error("AMF0: truncated string length");
+  if (remaining() < length_bytes) return Error("AMF0: truncated string length");
   size_t length = length_bytes == 2 ? byte_io::read_u16be(&bytes_[offset_]) : byte_io::read_u32be(&bytes_[offset_]);
   offset_ += length_bytes;
   if (length > remaining())
-    return protocol_error("AMF0: string declares " + std::to_string(length) + " bytes, only " +
+    return Error("AMF0: string declares " + std::to_string(length) + " bytes, only " +
                           std::to_string(remaining()) + " remain");
   std::string text(reinterpret_cast<const char*>(&bytes_[offset_]), length);
   offset_ += length;
@@ -48,17 +48,17 @@ Result<std::string> Amf0Reader::read_string(size_t length_bytes) {
 
 Result<Amf0Value> Amf0Reader::read_value(size_t depth) {
   if (depth > limits_.max_depth)
-    return protocol_error("AMF0: nesting deeper than " + std::to_string(limits_.max_depth));
-  if (at_end()) return protocol_error("AMF0: truncated value (no marker)");
-  if (auto counted = count_value(); !counted) return ProtocolError{counted.error()};
+    return Error("AMF0: nesting deeper than " + std::to_string(limits_.max_depth));
+  if (at_end()) return Error("AMF0: truncated value (no marker)");
+  if (auto counted = count_value(); !counted) return Error{counted.error()};
   const uint8_t type = bytes_[offset_++];
   switch (type) {
     case marker::number:
-      if (remaining() < 8) return protocol_error("AMF0: truncated number");
+      if (remaining() < 8) return Error("AMF0: truncated number");
       offset_ += 8;
       return Amf0Value::number(byte_io::read_f64be(&bytes_[offset_ - 8]));
     case marker::boolean:
-      if (remaining() < 1) return protocol_error("AMF0: truncated boolean");
+      if (remaining() < 1) return Error("AMF0: truncated boolean");
       return Amf0Value::boolean(bytes_[offset_++] != 0);
     case marker::string:
     case marker::long_string:
@@ -76,16 +76,16 @@ Result<Amf0Value> Amf0Reader::read_value(size_t depth) {
     }
     case marker::ecma_array:
       // The count is only a hint (writers get it wrong); the object-end marker decides.
-      if (remaining() < 4) return protocol_error("AMF0: truncated ECMA array count");
+      if (remaining() < 4) return Error("AMF0: truncated ECMA array count");
       offset_ += 4;
       return read_properties(Amf0Value::ecma_array(), depth, true);
     case marker::strict_array: {
-      if (remaining() < 4) return protocol_error("AMF0: truncated strict array count");
+      if (remaining() < 4) return Error("AMF0: truncated strict array count");
       const uint32_t count = byte_io::read_u32be(&bytes_[offset_]);
       offset_ += 4;
       // Every element takes at least one byte: refuse impossible counts before reserving.
       if (count > remaining())
-        return protocol_error("AMF0: strict array declares " + std::to_string(count) + " elements, only " +
+        return Error("AMF0: strict array declares " + std::to_string(count) + " elements, only " +
                               std::to_string(remaining()) + " bytes remain");
       Amf0Value::Elements elements;
       elements.reserve(std::min<size_t>(count, 1024));
@@ -97,7 +97,7 @@ Result<Amf0Value> Amf0Reader::read_value(size_t depth) {
       return Amf0Value::strict_array(std::move(elements));
     }
     case marker::date: {
-      if (remaining() < 10) return protocol_error("AMF0: truncated date");
+      if (remaining() < 10) return Error("AMF0: truncated date");
       const double ms = byte_io::read_f64be(&bytes_[offset_]);
       const auto tz = static_cast<int16_t>(byte_io::read_u16be(&bytes_[offset_ + 8]));
       offset_ += 10;
@@ -110,18 +110,18 @@ Result<Amf0Value> Amf0Reader::read_value(size_t depth) {
     case marker::unsupported:
       return Amf0Value::unsupported(marker::unsupported);
     case marker::reference:
-      if (remaining() < 2) return protocol_error("AMF0: truncated reference");
+      if (remaining() < 2) return Error("AMF0: truncated reference");
       offset_ += 2;
       return Amf0Value::unsupported(marker::reference);
     case marker::avmplus:
       return read_amf3();
     case marker::object_end:
-      return protocol_error("AMF0: object-end marker outside an object");
+      return Error("AMF0: object-end marker outside an object");
     case marker::movie_clip:
     case marker::record_set:
-      return protocol_error("AMF0: reserved marker " + hex_byte(type) + " has no defined encoding");
+      return Error("AMF0: reserved marker " + hex_byte(type) + " has no defined encoding");
     default:
-      return protocol_error("AMF0: unknown marker " + hex_byte(type));
+      return Error("AMF0: unknown marker " + hex_byte(type));
   }
 }
 
@@ -130,7 +130,7 @@ Result<Amf0Value> Amf0Reader::read_properties(Amf0Value container, size_t depth,
   for (;;) {
     if (opaque_tail_) break;  // an AMF3 value took the rest of the input: end here
     if (lenient_end && at_end()) break;
-    if (remaining() < 2) return protocol_error("AMF0: object not terminated (truncated key)");
+    if (remaining() < 2) return Error("AMF0: object not terminated (truncated key)");
     const size_t key_length = byte_io::read_u16be(&bytes_[offset_]);
     if (key_length == 0 && remaining() >= 3 && bytes_[offset_ + 2] == marker::object_end) {
       offset_ += 3;
@@ -151,7 +151,7 @@ Result<uint32_t> Amf0Reader::read_u29() {
   // then a full 8-bit group.
   uint32_t value = 0;
   for (int i = 0; i < 4; ++i) {
-    if (at_end()) return protocol_error("AMF3: truncated integer");
+    if (at_end()) return Error("AMF3: truncated integer");
     const uint8_t b = bytes_[offset_++];
     if (i == 3) return (value << 8) | b;
     value = (value << 7) | (b & 0x7F);
@@ -161,7 +161,7 @@ Result<uint32_t> Amf0Reader::read_u29() {
 }
 
 Result<Amf0Value> Amf0Reader::read_amf3() {
-  if (at_end()) return protocol_error("AMF3: truncated value after the avmplus marker");
+  if (at_end()) return Error("AMF3: truncated value after the avmplus marker");
   const uint8_t type = bytes_[offset_++];
   switch (type) {
     case 0x00:
@@ -180,7 +180,7 @@ Result<Amf0Value> Amf0Reader::read_amf3() {
       return Amf0Value::number(v);
     }
     case 0x05:
-      if (remaining() < 8) return protocol_error("AMF3: truncated double");
+      if (remaining() < 8) return Error("AMF3: truncated double");
       offset_ += 8;
       return Amf0Value::number(byte_io::read_f64be(&bytes_[offset_ - 8]));
     case 0x06: {  // string: U29 (length << 1 | inline flag)
@@ -188,7 +188,7 @@ Result<Amf0Value> Amf0Reader::read_amf3() {
       if (!header) return std::move(header).take_error();
       if ((*header & 1) == 0) return Amf0Value::unsupported(marker::avmplus);  // string table reference
       const size_t length = *header >> 1;
-      if (length > remaining()) return protocol_error("AMF3: string longer than the input");
+      if (length > remaining()) return Error("AMF3: string longer than the input");
       std::string text(reinterpret_cast<const char*>(&bytes_[offset_]), length);
       offset_ += length;
       return Amf0Value::string(std::move(text));
@@ -197,12 +197,12 @@ Result<Amf0Value> Amf0Reader::read_amf3() {
       auto header = read_u29();
       if (!header) return std::move(header).take_error();
       if ((*header & 1) == 0) return Amf0Value::unsupported(marker::avmplus);
-      if (remaining() < 8) return protocol_error("AMF3: truncated date");
+      if (remaining() < 8) return Error("AMF3: truncated date");
       offset_ += 8;
       return Amf0Value::date(byte_io::read_f64be(&bytes_[offset_ - 8]));
     }
     default:
-      if (type > 0x11) return protocol_error("AMF3: unknown marker " + hex_byte(type));
+      if (type > 0x11) return Error("AMF3: unknown marker " + hex_byte(type));
       // A complex value: cannot be measured without a full AMF3 implementation.
       offset_ = bytes_.size();
       opaque_tail_ = true;

@@ -36,11 +36,11 @@ Status ChunkDecoder::fail(std::string reason) {
   failed_ = true;
   error_ = "RTMP chunk stream: " + std::move(reason);
   current_ = nullptr;
-  return protocol_error(error_);
+  return Error(error_);
 }
 
 Status ChunkDecoder::feed(std::span<const uint8_t> bytes, std::vector<RtmpMessage>& out) {
-  if (failed_) return protocol_error(error_);
+  if (failed_) return Error(error_);
   bytes_received_ += bytes.size();
   return consume(bytes, out);
 }
@@ -57,7 +57,7 @@ Status ChunkDecoder::consume(std::span<const uint8_t> bytes, std::vector<RtmpMes
         header_length_ += take;
         pos += take;
       }
-      if (failed_) return protocol_error(error_);
+      if (failed_) return Error(error_);
       auto status = on_header(out);
       header_length_ = 0;
       if (!status) return status;

@@ -27,7 +27,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "mmids-core/rtmp/protocol/result.hpp"
+#include "mmids-core/common/result.hpp"
 #include "mmids-core/rtmp/protocol/rtmp_message.hpp"
 
 namespace mmids::rtmp {

@@ -62,25 +62,32 @@ void ChunkWriteBatch::add_payload(uint32_t payload_index, size_t offset, size_t 
   total_bytes_ += length;
 }
 
-std::vector<asio::const_buffer> ChunkWriteBatch::buffers() const {
-  std::vector<asio::const_buffer> out;
-  out.reserve(segments_.size());
-  for (const auto& segment : segments_) {
-    const uint8_t* base =
-        segment.source == kHeaderSource ? headers_.data() : payloads_[segment.source].data();
-    out.emplace_back(base + segment.offset, segment.length);
-  }
-  return out;
-}
-
 std::vector<uint8_t> ChunkWriteBatch::to_bytes() const {
   std::vector<uint8_t> out;
   out.reserve(total_bytes_);
-  for (const auto& buffer : buffers()) {
-    const auto* begin = static_cast<const uint8_t*>(buffer.data());
-    out.insert(out.end(), begin, begin + buffer.size());
-  }
+  for_each_segment([&out](std::span<const uint8_t> bytes) { out.insert(out.end(), bytes.begin(), bytes.end()); });
   return out;
+}
+
+void ChunkWriteBatch::append(ChunkWriteBatch&& other) {
+  if (other.empty()) return;
+  if (empty()) {
+    std::swap(*this, other);  // other keeps this batch's (empty) storage for reuse
+    return;
+  }
+  const size_t header_base = headers_.size();
+  const auto payload_base = static_cast<uint32_t>(payloads_.size());
+  headers_.insert(headers_.end(), other.headers_.begin(), other.headers_.end());
+  for (auto& payload : other.payloads_) payloads_.push_back(std::move(payload));
+  for (const auto& segment : other.segments_) {
+    if (segment.source == kHeaderSource) {
+      segments_.push_back(Segment{kHeaderSource, header_base + segment.offset, segment.length});
+    } else {
+      segments_.push_back(Segment{payload_base + segment.source, segment.offset, segment.length});
+    }
+  }
+  total_bytes_ += other.total_bytes_;
+  other.clear();
 }
 
 void ChunkWriteBatch::clear() {

@@ -7,18 +7,31 @@
 // and one payload, not 500 copies.
 #include <cstddef>
 #include <cstdint>
+#include <span>
 #include <unordered_map>
 #include <vector>
 
-#include "mmids-core/asio.hpp"
 #include "mmids-core/rtmp/protocol/rtmp_message.hpp"
 
 namespace mmids::rtmp {
 
 class ChunkWriteBatch {
  public:
-  // The byte sequence to write, in order. Valid until the batch is modified or destroyed.
-  [[nodiscard]] std::vector<asio::const_buffer> buffers() const;
+  // Calls `visit(std::span<const uint8_t>)` for each piece of the byte sequence to write,
+  // in order (the transport turns them into one scatter/gather write). The spans are valid
+  // until the batch is modified or destroyed.
+  template <typename Visit>
+  void for_each_segment(Visit&& visit) const {
+    for (const auto& segment : segments_) {
+      const uint8_t* base = segment.source == kHeaderSource ? headers_.data() : payloads_[segment.source].data();
+      visit(std::span<const uint8_t>(base + segment.offset, segment.length));
+    }
+  }
+  [[nodiscard]] size_t segment_count() const { return segments_.size(); }
+  // Bytes that are not chunks (the handshake), copied in; they keep their place in order.
+  void append_raw(std::span<const uint8_t> bytes) { add_header(bytes.data(), bytes.size()); }
+  // Moves every segment of `other` behind this batch's (other ends up empty).
+  void append(ChunkWriteBatch&& other);
   // Total bytes (headers + payload).
   [[nodiscard]] size_t size() const { return total_bytes_; }
   [[nodiscard]] bool empty() const { return total_bytes_ == 0; }

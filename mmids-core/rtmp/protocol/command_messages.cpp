@@ -21,33 +21,33 @@ RtmpMessage amf0_message(uint8_t type_id, uint32_t chunk_stream_id, uint32_t mes
 
 Result<Command> parse_command(const RtmpMessage& message, Amf0Limits limits) {
   if (message.type_id != message_type::command_amf0 && message.type_id != message_type::command_amf3)
-    return protocol_error("command: message type " + std::to_string(message.type_id) + " is not a command");
+    return Error("command: message type " + std::to_string(message.type_id) + " is not a command");
   std::span<const uint8_t> bytes = message.payload.span();
   // Type 17 starts with a 0x00 format byte. A string marker first means a client that
   // left it out; anything else after dropping it is read as AMF0 regardless.
   if (message.type_id == message_type::command_amf3 && !bytes.empty() && bytes[0] == 0x00) bytes = bytes.subspan(1);
 
   Amf0Reader reader(bytes, limits);
-  if (reader.at_end()) return protocol_error("command: empty payload");
+  if (reader.at_end()) return Error("command: empty payload");
   auto name = reader.read();
-  if (!name) return protocol_error("command name: " + name.error());
-  if (!name->is_string()) return protocol_error("command: the first value is not a string name");
+  if (!name) return Error("command name: " + name.error());
+  if (!name->is_string()) return Error("command: the first value is not a string name");
 
   Command command;
   command.name = std::string(*name->as_string());
   if (!reader.at_end()) {
     auto transaction = reader.read();
-    if (!transaction) return protocol_error("command '" + command.name + "' transaction id: " + transaction.error());
+    if (!transaction) return Error("command '" + command.name + "' transaction id: " + transaction.error());
     command.transaction_id = transaction->number_or(0);
   }
   if (!reader.at_end()) {
     auto object = reader.read();
-    if (!object) return protocol_error("command '" + command.name + "' object: " + object.error());
+    if (!object) return Error("command '" + command.name + "' object: " + object.error());
     command.command_object = std::move(*object);
   }
   while (!reader.at_end()) {
     auto argument = reader.read();
-    if (!argument) return protocol_error("command '" + command.name + "' argument: " + argument.error());
+    if (!argument) return Error("command '" + command.name + "' argument: " + argument.error());
     command.arguments.push_back(std::move(*argument));
   }
   return command;

@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "mmids-core/rtmp/protocol/amf0.hpp"
-#include "mmids-core/rtmp/protocol/result.hpp"
+#include "mmids-core/common/result.hpp"
 #include "mmids-core/rtmp/protocol/rtmp_message.hpp"
 
 namespace mmids::rtmp {

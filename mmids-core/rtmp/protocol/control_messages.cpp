@@ -27,9 +27,9 @@ RtmpMessage u32_message(uint8_t type_id, uint32_t value) {
 
 Result<uint32_t> parse_u32(const RtmpMessage& message, uint8_t type_id, const char* name) {
   if (message.type_id != type_id)
-    return protocol_error(std::string(name) + ": message type " + std::to_string(message.type_id));
+    return Error(std::string(name) + ": message type " + std::to_string(message.type_id));
   if (message.payload.size() < 4)
-    return protocol_error(std::string(name) + ": payload of " + std::to_string(message.payload.size()) +
+    return Error(std::string(name) + ": payload of " + std::to_string(message.payload.size()) +
                           " bytes (needs 4)");
   return byte_io::read_u32be(message.payload.data());
 }
@@ -88,7 +88,7 @@ RtmpMessage make_ping_response(uint32_t timestamp) {
 Result<uint32_t> parse_set_chunk_size(const RtmpMessage& message) {
   auto size = parse_u32(message, message_type::set_chunk_size, "Set Chunk Size");
   if (size && (*size == 0 || *size > 0x7FFFFFFF))
-    return protocol_error("Set Chunk Size: " + std::to_string(*size) + " (valid: 1..2147483647)");
+    return Error("Set Chunk Size: " + std::to_string(*size) + " (valid: 1..2147483647)");
   return size;
 }
 Result<uint32_t> parse_abort(const RtmpMessage& message) { return parse_u32(message, message_type::abort, "Abort"); }
@@ -102,23 +102,23 @@ Result<uint32_t> parse_window_ack_size(const RtmpMessage& message) {
 Result<PeerBandwidth> parse_set_peer_bandwidth(const RtmpMessage& message) {
   auto window = parse_u32(message, message_type::set_peer_bandwidth, "Set Peer Bandwidth");
   if (!window) return std::move(window).take_error();
-  if (message.payload.size() < 5) return protocol_error("Set Peer Bandwidth: missing the limit type");
+  if (message.payload.size() < 5) return Error("Set Peer Bandwidth: missing the limit type");
   const uint8_t limit = message.payload[4];
-  if (limit > 2) return protocol_error("Set Peer Bandwidth: limit type " + std::to_string(limit));
+  if (limit > 2) return Error("Set Peer Bandwidth: limit type " + std::to_string(limit));
   return PeerBandwidth{*window, static_cast<PeerBandwidthLimit>(limit)};
 }
 
 Result<UserControl> parse_user_control(const RtmpMessage& message) {
   if (message.type_id != message_type::user_control)
-    return protocol_error("User Control: message type " + std::to_string(message.type_id));
+    return Error("User Control: message type " + std::to_string(message.type_id));
   const auto& payload = message.payload;
   if (payload.size() < 6)
-    return protocol_error("User Control: payload of " + std::to_string(payload.size()) + " bytes (needs 6)");
+    return Error("User Control: payload of " + std::to_string(payload.size()) + " bytes (needs 6)");
   UserControl control;
   control.event = static_cast<UserControlEvent>(byte_io::read_u16be(payload.data()));
   control.value = byte_io::read_u32be(payload.data() + 2);
   if (control.event == UserControlEvent::SetBufferLength) {
-    if (payload.size() < 10) return protocol_error("User Control: Set Buffer Length without the length");
+    if (payload.size() < 10) return Error("User Control: Set Buffer Length without the length");
     control.buffer_length_ms = byte_io::read_u32be(payload.data() + 6);
   }
   return control;

@@ -4,7 +4,7 @@
 // stream 0, timestamp 0.
 #include <cstdint>
 
-#include "mmids-core/rtmp/protocol/result.hpp"
+#include "mmids-core/common/result.hpp"
 #include "mmids-core/rtmp/protocol/rtmp_message.hpp"
 
 namespace mmids::rtmp {

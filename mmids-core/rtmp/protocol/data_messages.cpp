@@ -22,10 +22,10 @@ size_t amf_start(const RtmpMessage& message) {
 }
 
 Result<std::string> read_name(Amf0Reader& reader) {
-  if (reader.at_end()) return protocol_error("data message: empty payload");
+  if (reader.at_end()) return Error("data message: empty payload");
   auto name = reader.read();
-  if (!name) return protocol_error("data message name: " + name.error());
-  if (!name->is_string()) return protocol_error("data message: the first value is not a string name");
+  if (!name) return Error("data message name: " + name.error());
+  if (!name->is_string()) return Error("data message: the first value is not a string name");
   return std::string(*name->as_string());
 }
 
@@ -33,14 +33,14 @@ Result<std::string> read_name(Amf0Reader& reader) {
 
 Result<DataMessage> parse_data_message(const RtmpMessage& message, Amf0Limits limits) {
   if (!is_data_type(message.type_id))
-    return protocol_error("data message: message type " + std::to_string(message.type_id));
+    return Error("data message: message type " + std::to_string(message.type_id));
   Amf0Reader reader(message.payload.span().subspan(amf_start(message)), limits);
   auto name = read_name(reader);
   if (!name) return std::move(name).take_error();
   DataMessage data{std::move(*name), {}};
   while (!reader.at_end()) {
     auto value = reader.read();
-    if (!value) return protocol_error("data message '" + data.name + "': " + value.error());
+    if (!value) return Error("data message '" + data.name + "': " + value.error());
     data.values.push_back(std::move(*value));
   }
   return data;
@@ -48,7 +48,7 @@ Result<DataMessage> parse_data_message(const RtmpMessage& message, Amf0Limits li
 
 Result<std::optional<Metadata>> parse_metadata(const RtmpMessage& message, Amf0Limits limits) {
   if (!is_data_type(message.type_id))
-    return protocol_error("data message: message type " + std::to_string(message.type_id));
+    return Error("data message: message type " + std::to_string(message.type_id));
   const size_t start = amf_start(message);
   Amf0Reader reader(message.payload.span().subspan(start), limits);
   auto name = read_name(reader);
@@ -56,15 +56,15 @@ Result<std::optional<Metadata>> parse_metadata(const RtmpMessage& message, Amf0L
   if (*name == kSetDataFrame) {
     if (reader.at_end()) return std::optional<Metadata>();
     auto inner = reader.read();
-    if (!inner) return protocol_error("@setDataFrame: " + inner.error());
+    if (!inner) return Error("@setDataFrame: " + inner.error());
     if (inner->string_or("") != kOnMetaData) return std::optional<Metadata>();
   } else if (*name != kOnMetaData) {
     return std::optional<Metadata>();
   }
-  if (reader.at_end()) return protocol_error("onMetaData without a value");
+  if (reader.at_end()) return Error("onMetaData without a value");
   const size_t value_start = reader.offset();
   auto value = reader.read();
-  if (!value) return protocol_error("onMetaData value: " + value.error());
+  if (!value) return Error("onMetaData value: " + value.error());
   Metadata metadata;
   metadata.encoded = message.payload.slice(start + value_start, reader.offset() - value_start);
   metadata.value = std::move(*value);
@@ -102,7 +102,7 @@ RtmpMessage make_data_message(uint32_t message_stream_id, std::string_view name,
 
 Result<std::vector<RtmpMessage>> split_aggregate(const RtmpMessage& message) {
   if (message.type_id != message_type::aggregate)
-    return protocol_error("aggregate: message type " + std::to_string(message.type_id));
+    return Error("aggregate: message type " + std::to_string(message.type_id));
   const media::SharedBuffer& payload = message.payload;
   std::vector<RtmpMessage> parts;
   size_t offset = 0;
@@ -110,18 +110,18 @@ Result<std::vector<RtmpMessage>> split_aggregate(const RtmpMessage& message) {
   uint32_t first_timestamp = 0;
   while (offset < payload.size()) {
     if (payload.size() - offset < kAggregateHeaderSize)
-      return protocol_error("aggregate: truncated sub-message header at byte " + std::to_string(offset));
+      return Error("aggregate: truncated sub-message header at byte " + std::to_string(offset));
     const uint8_t* header = payload.data() + offset;
     const uint8_t type_id = header[0];
     const uint32_t size = byte_io::read_u24be(header + 1);
     // 24-bit timestamp then its high byte, as in FLV tags.
     const uint32_t timestamp = byte_io::read_u24be(header + 4) | (uint32_t{header[7]} << 24);
     if (type_id != message_type::audio && type_id != message_type::video && !is_data_type(type_id))
-      return protocol_error("aggregate: sub-message of type " + std::to_string(type_id) + " at byte " +
+      return Error("aggregate: sub-message of type " + std::to_string(type_id) + " at byte " +
                             std::to_string(offset));
     const size_t body = offset + kAggregateHeaderSize;
     if (size > payload.size() - body)
-      return protocol_error("aggregate: sub-message of " + std::to_string(size) + " bytes runs past the end");
+      return Error("aggregate: sub-message of " + std::to_string(size) + " bytes runs past the end");
     if (first) {
       first_timestamp = timestamp;
       first = false;
@@ -136,10 +136,22 @@ Result<std::vector<RtmpMessage>> split_aggregate(const RtmpMessage& message) {
     offset = body + size;
     const size_t left = payload.size() - offset;
     if (left == 0) break;  // last back pointer missing: tolerated
-    if (left < kBackPointerSize) return protocol_error("aggregate: truncated back pointer");
+    if (left < kBackPointerSize) return Error("aggregate: truncated back pointer");
     offset += kBackPointerSize;
   }
   return parts;
+}
+
+RtmpMessage make_media_message(uint32_t message_stream_id, media::MediaKind kind, uint32_t timestamp,
+                               const media::SharedBuffer& payload) {
+  const bool video = kind == media::MediaKind::Video;
+  RtmpMessage message;
+  message.chunk_stream_id = video ? chunk_stream::video : chunk_stream::audio;
+  message.type_id = video ? message_type::video : message_type::audio;
+  message.message_stream_id = message_stream_id;
+  message.timestamp = timestamp;
+  message.payload = payload;
+  return message;
 }
 
 }  // namespace mmids::rtmp

@@ -17,7 +17,8 @@
 #include <vector>
 
 #include "mmids-core/rtmp/protocol/amf0.hpp"
-#include "mmids-core/rtmp/protocol/result.hpp"
+#include "mmids-core/common/result.hpp"
+#include "mmids-core/media/notification.hpp"
 #include "mmids-core/rtmp/protocol/rtmp_message.hpp"
 
 namespace mmids::rtmp {
@@ -46,6 +47,14 @@ RtmpMessage make_metadata_message(uint32_t message_stream_id, const media::Share
 // Any type 18 data message.
 RtmpMessage make_data_message(uint32_t message_stream_id, std::string_view name, std::span<const Amf0Value> values,
                               uint32_t timestamp = 0);
+
+// An audio (type 8) or video (type 9) message on the audio or video chunk stream.
+RtmpMessage make_media_message(uint32_t message_stream_id, media::MediaKind kind, uint32_t timestamp,
+                               const media::SharedBuffer& payload);
+// The media kind of an audio or video message type.
+[[nodiscard]] inline media::MediaKind media_kind_of(uint8_t type_id) {
+  return type_id == message_type::video ? media::MediaKind::Video : media::MediaKind::Audio;
+}
 
 // Splits a type 22 message. Sub-messages keep their own type and get the aggregate's
 // chunk and message stream ids; timestamps are re-based so the first sub-message has

@@ -148,11 +148,11 @@ Result<std::vector<uint8_t>> ServerHandshake::fail(std::string reason) {
   state_ = State::Failed;
   error_ = std::move(reason);
   buffer_.clear();
-  return protocol_error(error_);
+  return Error(error_);
 }
 
 Result<std::vector<uint8_t>> ServerHandshake::feed(std::span<const uint8_t> bytes) {
-  if (state_ == State::Failed) return protocol_error(error_);
+  if (state_ == State::Failed) return Error(error_);
   buffer_.insert(buffer_.end(), bytes.begin(), bytes.end());
   std::vector<uint8_t> out;
   if (state_ == State::AwaitC0C1) {
@@ -217,7 +217,7 @@ Result<std::vector<uint8_t>> ClientHandshake::fail(std::string reason) {
   state_ = State::Failed;
   error_ = std::move(reason);
   buffer_.clear();
-  return protocol_error(error_);
+  return Error(error_);
 }
 
 std::vector<uint8_t> ClientHandshake::start() {
@@ -241,7 +241,7 @@ std::vector<uint8_t> ClientHandshake::start() {
 }
 
 Result<std::vector<uint8_t>> ClientHandshake::feed(std::span<const uint8_t> bytes) {
-  if (state_ == State::Failed) return protocol_error(error_);
+  if (state_ == State::Failed) return Error(error_);
   if (state_ == State::Start) return fail("handshake: bytes received before C0+C1 were sent");
   buffer_.insert(buffer_.end(), bytes.begin(), bytes.end());
   std::vector<uint8_t> out;

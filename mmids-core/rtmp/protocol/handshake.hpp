@@ -17,7 +17,7 @@
 #include <span>
 #include <vector>
 
-#include "mmids-core/rtmp/protocol/result.hpp"
+#include "mmids-core/common/result.hpp"
 
 namespace mmids::rtmp {
 

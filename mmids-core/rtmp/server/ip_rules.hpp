@@ -1,8 +1,9 @@
 #pragma once
 // IpRules: the allow_ips / deny_ips arguments of rtmp_receive and rtmp_watch. A comma
-// list of IPv4 addresses and CIDR ranges; with allow, only matching peers get in; with
-// deny, matching peers are refused. Both at once is an error (as in mmids).
-#include <boost/asio/ip/address.hpp>
+// list of IPv4 (or IPv6) addresses and CIDR ranges; with allow, only matching peers get in;
+// with deny, matching peers are refused. Both at once is an error (as in mmids).
+// Step arguments: errors are exceptions, as every step factory reports them.
+#include "mmids-core/net/address.hpp"
 
 #include <cstdint>
 #include <optional>
@@ -27,15 +28,10 @@ class IpRules {
   [[nodiscard]] Mode mode() const { return mode_; }
 
  private:
-  struct Range {
-    uint32_t network = 0;
-    uint32_t mask = 0;
-  };
-  static std::vector<Range> parse(std::string_view list);
-  [[nodiscard]] bool matches(const boost::asio::ip::address& peer) const;
+  static std::vector<net::AddressRange> parse(std::string_view list);
 
   Mode mode_ = Mode::AllowAll;
-  std::vector<Range> ranges_;
+  std::vector<net::AddressRange> ranges_;
 };
 
 }  // namespace mmids::rtmp

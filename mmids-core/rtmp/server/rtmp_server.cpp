@@ -1,6 +1,7 @@
 #include "mmids-core/rtmp/server/rtmp_server.hpp"
 
-#include "mmids-core/rtmp/server/server_session.hpp"
+#include "mmids-core/net/socket_options.hpp"
+#include "mmids-core/rtmp/server/server_connection.hpp"
 
 namespace mmids::rtmp {
 namespace {
@@ -20,18 +21,6 @@ std::string find_conflict(const Entries& entries, uint16_t port, const std::stri
   return {};
 }
 
-template <typename Entries>
-auto find_entry(const Entries& entries, uint16_t port, const std::string& app, const std::string& key) {
-  typename Entries::value_type exact;
-  for (const auto& entry : entries) {
-    const auto& registration = entry->registration;
-    if (registration.port != port || registration.app != app) continue;
-    if (registration.stream_key == "*") return entry;
-    if (registration.stream_key == key) exact = entry;
-  }
-  return exact;
-}
-
 asio::awaitable<void> accept_loop(std::weak_ptr<RtmpServer::State> weak_state, uint16_t port) {
   while (true) {
     auto state = weak_state.lock();
@@ -45,71 +34,28 @@ asio::awaitable<void> accept_loop(std::weak_ptr<RtmpServer::State> weak_state, u
     state = weak_state.lock();
     if (!state || error == asio::error::operation_aborted || !state->listeners.count(port)) co_return;
     if (error) {
+      // Transient (EMFILE, ECONNABORTED, ...): keep accepting, a little later, not in a spin.
       spdlog::warn("[port={}] accept failed: {}", port, error.message());
+      asio::steady_timer pause(state->io, std::chrono::milliseconds(100));
+      state.reset();
+      boost::system::error_code ignored;
+      co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
       continue;
     }
-    socket.set_option(asio::ip::tcp::no_delay(true), error);
+    net::tune_socket(socket);
+    boost::system::error_code peer_error;
+    const auto peer = socket.remote_endpoint(peer_error);
+    if (peer_error) continue;  // gone before we looked
     const uint64_t id = state->next_connection_id++;
-    std::shared_ptr<ServerSession> session;
-    if (listener.tls) {
-      session = std::make_shared<ServerSession>(state, RtmpTransport(std::move(socket), *state->options.tls), port, id);
-    } else {
-      session = std::make_shared<ServerSession>(state, RtmpTransport(std::move(socket)), port, id);
-    }
-    state->sessions[id] = session;
-    session->start();
+    auto transport = listener.tls ? std::make_shared<RtmpTransport>(std::move(socket), *state->options.tls)
+                                  : std::make_shared<RtmpTransport>(std::move(socket));
+    auto connection = std::make_shared<ServerConnection>(state, port, id, peer);
+    state->connections[id] = connection;
+    connection->start(std::move(transport), listener.tls);
   }
 }
 
 }  // namespace
-
-// --- State ---
-
-bool RtmpServer::State::app_registered(uint16_t port, const std::string& app) const {
-  for (const auto& entry : publishers)
-    if (entry->registration.port == port && entry->registration.app == app) return true;
-  for (const auto& entry : watchers)
-    if (entry->registration.port == port && entry->registration.app == app) return true;
-  return false;
-}
-
-std::shared_ptr<PublisherEntry> RtmpServer::State::find_publisher(uint16_t port, const std::string& app,
-                                                                  const std::string& key) const {
-  return find_entry(publishers, port, app, key);
-}
-
-std::shared_ptr<WatcherEntry> RtmpServer::State::find_watcher(uint16_t port, const std::string& app,
-                                                              const std::string& key) const {
-  return find_entry(watchers, port, app, key);
-}
-
-bool RtmpServer::State::claim_key(uint16_t port, const std::string& app, const std::string& key, uint64_t connection) {
-  return live_keys.try_emplace({port, app, key}, connection).first->second == connection;
-}
-
-void RtmpServer::State::release_key(uint16_t port, const std::string& app, const std::string& key, uint64_t connection) {
-  auto it = live_keys.find({port, app, key});
-  if (it != live_keys.end() && it->second == connection) live_keys.erase(it);
-}
-
-void RtmpServer::State::close_session(uint64_t connection_id, std::string_view reason) {
-  auto it = sessions.find(connection_id);
-  if (it == sessions.end()) return;
-  if (auto session = it->second.lock()) session->close(reason);
-}
-
-void RtmpServer::State::close_listener_if_unused(uint16_t port) {
-  for (const auto& entry : publishers)
-    if (entry->registration.port == port) return;
-  for (const auto& entry : watchers)
-    if (entry->registration.port == port) return;
-  auto it = listeners.find(port);
-  if (it == listeners.end()) return;
-  boost::system::error_code ignored;
-  it->second->acceptor.close(ignored);
-  spdlog::info("[port={}] RTMP listener closed", it->second->bound_port);
-  listeners.erase(it);
-}
 
 // --- RtmpServer ---
 
@@ -117,8 +63,8 @@ RtmpServer::RtmpServer(asio::io_context& io, RtmpServerOptions options)
     : state_(std::make_shared<State>(io, std::move(options))) {}
 
 RtmpServer::~RtmpServer() {
-  for (auto& [id, weak] : std::map(state_->sessions)) {
-    if (auto session = weak.lock()) session->close("server shutting down");
+  for (auto& [id, weak] : std::map(state_->connections)) {
+    if (auto connection = weak.lock()) connection->close("server shutting down");
   }
   for (auto& [port, listener] : state_->listeners) {
     boost::system::error_code ignored;
@@ -164,46 +110,42 @@ std::string ensure_listener(RtmpServer::State& state, uint16_t port, bool tls) {
 
 // Unregisters an entry and disconnects the clients it admitted.
 template <typename Entry>
-workflows::Subscription unregister_later(const std::shared_ptr<RtmpServer::State>& state,
+Subscription unregister_later(const std::shared_ptr<RtmpServer::State>& state,
                                          std::vector<std::shared_ptr<Entry>> RtmpServer::State::*list,
                                          const std::shared_ptr<Entry>& entry) {
-  return workflows::Subscription([weak_state = std::weak_ptr(state), weak_entry = std::weak_ptr(entry), list] {
+  return Subscription([weak_state = std::weak_ptr(state), weak_entry = std::weak_ptr(entry), list] {
     auto state = weak_state.lock();
     auto entry = weak_entry.lock();
     if (!state || !entry) return;
     auto& entries = (*state).*list;
     entries.erase(std::remove(entries.begin(), entries.end(), entry), entries.end());
-    for (uint64_t connection : std::set(entry->sessions)) state->close_session(connection, "registration removed");
+    for (uint64_t connection : std::set(entry->connections)) state->close_connection(connection, "registration removed");
     state->close_listener_if_unused(entry->registration.port);
   });
 }
 
 }  // namespace
 
-RegistrationResult RtmpServer::register_publisher(PublisherRegistration registration) {
-  RegistrationResult result;
-  result.error = find_conflict(state_->publishers, registration.port, registration.app, registration.stream_key);
-  if (result.error.empty()) result.error = ensure_listener(*state_, registration.port, registration.tls);
-  if (!result.ok()) return result;
+Result<Subscription> RtmpServer::register_publisher(PublisherRegistration registration) {
+  std::string conflict = find_conflict(state_->publishers, registration.port, registration.app, registration.stream_key);
+  if (conflict.empty()) conflict = ensure_listener(*state_, registration.port, registration.tls);
+  if (!conflict.empty()) return Error(std::move(conflict));
   auto entry = std::make_shared<PublisherEntry>(PublisherEntry{std::move(registration), {}});
   state_->publishers.push_back(entry);
-  result.registration = unregister_later(state_, &State::publishers, entry);
-  return result;
+  return unregister_later(state_, &State::publishers, entry);
 }
 
-RegistrationResult RtmpServer::register_watcher(WatcherRegistration registration) {
-  RegistrationResult result;
-  result.error = find_conflict(state_->watchers, registration.port, registration.app, registration.stream_key);
-  if (result.error.empty()) result.error = ensure_listener(*state_, registration.port, registration.tls);
-  if (!result.ok()) return result;
+Result<Subscription> RtmpServer::register_watcher(WatcherRegistration registration) {
+  std::string conflict = find_conflict(state_->watchers, registration.port, registration.app, registration.stream_key);
+  if (conflict.empty()) conflict = ensure_listener(*state_, registration.port, registration.tls);
+  if (!conflict.empty()) return Error(std::move(conflict));
   auto entry = std::make_shared<WatcherEntry>(WatcherEntry{std::move(registration), {}});
   state_->watchers.push_back(entry);
-  result.registration = unregister_later(state_, &State::watchers, entry);
-  return result;
+  return unregister_later(state_, &State::watchers, entry);
 }
 
 void RtmpServer::disconnect(uint64_t connection_id, std::string_view reason) {
-  state_->close_session(connection_id, reason);
+  state_->close_connection(connection_id, reason);
 }
 
 uint16_t RtmpServer::bound_port(uint16_t registered_port) const {
@@ -211,6 +153,6 @@ uint16_t RtmpServer::bound_port(uint16_t registered_port) const {
   return it == state_->listeners.end() ? 0 : it->second->bound_port;
 }
 
-size_t RtmpServer::connection_count() const { return state_->sessions.size(); }
+size_t RtmpServer::connection_count() const { return state_->connections.size(); }
 
 }  // namespace mmids::rtmp

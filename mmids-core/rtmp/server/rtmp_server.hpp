@@ -4,13 +4,14 @@
 // first use (TLS fixed by the first registrant), accepts connections, and hands each
 // approved publisher's media and each approved viewer to the registrant. It knows
 // nothing of workflows: steps adapt it.
-#include "mmids-core/asio.hpp"
+#include "mmids-core/common/asio.hpp"
+#include "mmids-core/common/result.hpp"
+#include "mmids-core/common/subscription.hpp"
 #include "mmids-core/logging/log.hpp"
 #include "mmids-core/media/notification.hpp"
 #include "mmids-core/rtmp/protocol/chunk_decoder.hpp"
 #include "mmids-core/rtmp/server/ip_rules.hpp"
 #include "mmids-core/rtmp/server/viewer_queue.hpp"
-#include "mmids-core/workflows/subscription.hpp"
 
 #include <boost/asio/ssl/context.hpp>
 
@@ -26,6 +27,7 @@ struct StreamRequest {
   uint16_t port = 0;
   std::string app;
   std::string stream_key;
+  std::string query;  // what followed '?' in the stream key (a token, say), without the '?'
   asio::ip::address peer_address;
   uint16_t peer_port = 0;
 };
@@ -34,7 +36,7 @@ using Approval = std::function<void(bool accepted)>;
 // Decides on a request, now or later. The returned lease is held by the connection until
 // it stops publishing or playing (or is refused, or goes away), so a registrant can tie
 // resources to a client's life: a reactor lookup held while a viewer watches.
-using Approver = std::function<workflows::Subscription(const StreamRequest& request, Approval approval)>;
+using Approver = std::function<Subscription(const StreamRequest& request, Approval approval)>;
 
 // One connected viewer as a stream's fan-out sees it.
 class ViewerSink {
@@ -79,13 +81,11 @@ struct RtmpServerOptions {
   ViewerQueue::Limits viewer_limits;
   uint32_t out_chunk_size = 4096;
   uint32_t window_ack_size = 2'500'000;
-  std::chrono::milliseconds connect_timeout{10000};  // handshake + connect must finish by then
-};
-
-struct RegistrationResult {
-  workflows::Subscription registration;  // unregisters (and disconnects its clients) when reset
-  std::string error;                     // empty on success
-  [[nodiscard]] bool ok() const { return error.empty(); }
+  // Deadlines per phase of a connection (RtmpTransport):
+  std::chrono::milliseconds connect_timeout{10000};   // TLS + handshake + connect, from accept
+  std::chrono::milliseconds command_timeout{30000};   // connected: silence before publish or play
+  std::chrono::milliseconds publish_timeout{30000};   // publishing: silence before it is closed
+  std::chrono::milliseconds write_timeout{10000};     // any write that blocks longer closes
 };
 
 class RtmpServer {
@@ -95,8 +95,10 @@ class RtmpServer {
   RtmpServer(const RtmpServer&) = delete;
   RtmpServer& operator=(const RtmpServer&) = delete;
 
-  [[nodiscard]] RegistrationResult register_publisher(PublisherRegistration registration);
-  [[nodiscard]] RegistrationResult register_watcher(WatcherRegistration registration);
+  // The registration lease (reset: unregistered, its clients disconnected), or why the
+  // registration conflicts with another or cannot listen.
+  [[nodiscard]] Result<Subscription> register_publisher(PublisherRegistration registration);
+  [[nodiscard]] Result<Subscription> register_watcher(WatcherRegistration registration);
 
   // Closes one connection (e.g. a reactor withdrew its approval).
   void disconnect(uint64_t connection_id, std::string_view reason);

@@ -1,26 +1,29 @@
 #pragma once
-// Internal to the RTMP server: the registrations, the keys being published, the open
-// sessions and the listeners, shared by RtmpServer and its sessions. Sessions hold it
-// weakly, so one that outlives the server finds nothing and just closes.
+// Internal to the RTMP server: what it knows (registrations, the keys being published,
+// open connections, listeners) and what it decides from that (apps, registrants, key
+// claims, IP rules). Connections only talk: they bring each request here and act on the
+// answer. Connections hold the state weakly, so one that outlives the server finds
+// nothing and just closes.
 #include "mmids-core/rtmp/server/rtmp_server.hpp"
 
 #include <map>
 #include <set>
 #include <tuple>
+#include <variant>
 #include <vector>
 
 namespace mmids::rtmp {
 
-class ServerSession;
+class ServerConnection;
 
 struct PublisherEntry {
   PublisherRegistration registration;
-  std::set<uint64_t> sessions;
+  std::set<uint64_t> connections;  // admitted, pending or publishing
 };
 
 struct WatcherEntry {
   WatcherRegistration registration;
-  std::set<uint64_t> sessions;
+  std::set<uint64_t> connections;
 };
 
 struct Listener {
@@ -28,6 +31,15 @@ struct Listener {
   bool tls = false;
   uint16_t bound_port = 0;
 };
+
+// A request the server turns down, and the status code the client is told.
+struct Refusal {
+  std::string_view code;
+  std::string description;
+};
+
+template <typename Entry>
+using Admission = std::variant<std::shared_ptr<Entry>, Refusal>;
 
 struct RtmpServer::State : std::enable_shared_from_this<RtmpServer::State> {
   State(asio::io_context& io_context, RtmpServerOptions server_options)
@@ -40,19 +52,22 @@ struct RtmpServer::State : std::enable_shared_from_this<RtmpServer::State> {
   std::vector<std::shared_ptr<WatcherEntry>> watchers;
   // (port, app, key) being published -> the publishing connection
   std::map<std::tuple<uint16_t, std::string, std::string>, uint64_t> live_keys;
-  std::map<uint64_t, std::weak_ptr<ServerSession>> sessions;
+  std::map<uint64_t, std::weak_ptr<ServerConnection>> connections;
   uint64_t next_connection_id = 1;
 
+  // connect: some publisher or watcher is registered for the app on the port.
   [[nodiscard]] bool app_registered(uint16_t port, const std::string& app) const;
-  [[nodiscard]] std::shared_ptr<PublisherEntry> find_publisher(uint16_t port, const std::string& app,
-                                                               const std::string& key) const;
-  [[nodiscard]] std::shared_ptr<WatcherEntry> find_watcher(uint16_t port, const std::string& app,
-                                                           const std::string& key) const;
-  // Claims the key for a connection; false when another connection publishes it.
-  bool claim_key(uint16_t port, const std::string& app, const std::string& key, uint64_t connection);
+  // publish: mode live, a registrant for the key, the key free (then claimed for
+  // `connection`), the peer allowed. Approval is asked afterwards by the connection.
+  Admission<PublisherEntry> admit_publisher(uint16_t port, const std::string& app, const std::string& key,
+                                            const std::string& mode, uint64_t connection,
+                                            const asio::ip::address& peer);
+  // play: a registrant for the key, the peer allowed.
+  Admission<WatcherEntry> admit_viewer(uint16_t port, const std::string& app, const std::string& key,
+                                       const asio::ip::address& peer) const;
   void release_key(uint16_t port, const std::string& app, const std::string& key, uint64_t connection);
 
-  void close_session(uint64_t connection_id, std::string_view reason);
+  void close_connection(uint64_t connection_id, std::string_view reason);
   void close_listener_if_unused(uint16_t port);
 };
 

@@ -3,7 +3,7 @@
 namespace mmids::rtmp {
 
 ViewerQueue::Verdict ViewerQueue::push(QueuedMessage entry, Clock::time_point now) {
-  const size_t size = entry.message.payload.size();
+  const size_t size = entry.payload.size();
   switch (entry.kind) {
     case QueuedKind::Control:
     case QueuedKind::Metadata:
@@ -43,7 +43,7 @@ ViewerQueue::Verdict ViewerQueue::drop(Clock::time_point now) {
 QueuedMessage ViewerQueue::pop() {
   QueuedMessage entry = std::move(entries_.front());
   entries_.pop_front();
-  bytes_ -= entry.message.payload.size();
+  bytes_ -= entry.payload.size();
   return entry;
 }
 

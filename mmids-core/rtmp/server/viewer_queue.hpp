@@ -5,9 +5,10 @@
 //  - past the byte bound, media is dropped and video waits for the next keyframe that
 //    fits, so the picture resumes cleanly instead of smearing;
 //  - a viewer that stays behind longer than `max_behind` is to be disconnected.
-// Control messages, metadata and sequence headers are never dropped (they are small and
-// a decoder cannot do without them). Entries hold references to shared payloads.
-#include "mmids-core/rtmp/protocol/rtmp_message.hpp"
+// Markers, metadata and sequence headers are never dropped (they are small and a decoder
+// cannot do without them). Entries hold references to shared payloads; how an entry goes
+// on the wire is the viewer's protocol's business.
+#include "mmids-core/media/notification.hpp"
 
 #include <chrono>
 #include <cstddef>
@@ -16,11 +17,14 @@
 
 namespace mmids::rtmp {
 
+// Control: a marker with no media (the stream ended, say), delivered in order.
 enum class QueuedKind : uint8_t { Control, Metadata, SequenceHeader, VideoKeyframe, VideoFrame, Audio };
 
 struct QueuedMessage {
-  RtmpMessage message;
   QueuedKind kind = QueuedKind::Control;
+  media::MediaKind media_kind = media::MediaKind::Video;
+  uint32_t timestamp = 0;
+  media::SharedBuffer payload;  // the tag body, or the AMF0 metadata
 };
 
 class ViewerQueue {

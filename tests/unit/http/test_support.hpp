@@ -1,7 +1,7 @@
 #pragma once
 // Helpers for the socket-level tests of mmids-core/http: a server running on its own io
 // thread, a raw client for byte-exact exchanges, and a throwaway CA + certificate.
-#include "mmids-core/asio.hpp"
+#include "mmids-core/common/asio.hpp"
 #include "mmids-core/http/http.hpp"
 
 #include <boost/beast/core/flat_buffer.hpp>

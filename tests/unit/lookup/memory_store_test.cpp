@@ -21,7 +21,7 @@ T value(const std::function<void(StoreCallback<T>)>& operation) {
   operation([&](StoreResult<T> r) { result = std::move(r); });
   REQUIRE(result);  // the memory store answers at once
   REQUIRE(result->ok());
-  return result->value;
+  return std::move(*result).value();
 }
 
 PublishOutcome publish(MemoryStore& store, const std::string& stream, const std::string& address) {

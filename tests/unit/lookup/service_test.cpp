@@ -13,11 +13,11 @@ namespace {
 // A store whose backend is unreachable, like Redis when it is stopped.
 class DownStore : public Store {
  public:
-  void publish(const std::string&, const std::string&, StoreCallback<PublishOutcome> done) override { done({"connection refused"}); }
-  void watch(const std::string&, const std::string&, StoreCallback<std::optional<Publisher>> done) override { done({"connection refused"}); }
-  void list(StoreCallback<std::vector<StreamEntry>> done) override { done({"connection refused"}); }
-  void count(StoreCallback<std::size_t> done) override { done({"connection refused"}); }
-  void check(StoreCallback<bool> done) override { done({"connection refused"}); }
+  void publish(const std::string&, const std::string&, StoreCallback<PublishOutcome> done) override { done(mmids::Error("connection refused")); }
+  void watch(const std::string&, const std::string&, StoreCallback<std::optional<Publisher>> done) override { done(mmids::Error("connection refused")); }
+  void list(StoreCallback<std::vector<StreamEntry>> done) override { done(mmids::Error("connection refused")); }
+  void count(StoreCallback<std::size_t> done) override { done(mmids::Error("connection refused")); }
+  void check(StoreCallback<bool> done) override { done(mmids::Error("connection refused")); }
   [[nodiscard]] std::string describe() const override { return "redis://down:6379/0"; }
 };
 
@@ -91,7 +91,7 @@ TEST_CASE("lookup: routes refuse names that could inject config with 400", "[loo
 
 TEST_CASE("lookup: routes believe X-Forwarded-For only from trusted proxies", "[lookup]") {
   LookupConfig config;
-  config.trusted_proxies = {parse_address_range("10.0.0.0/24")};
+  config.trusted_proxies = {*mmids::net::parse_address_range("10.0.0.0/24")};
   Fixture f(config);
   f.publish("proxied", "10.0.0.5", "198.51.100.7");
   CHECK(f.watch("proxied").body.find("rtmp://198.51.100.7/") != std::string::npos);

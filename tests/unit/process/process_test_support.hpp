@@ -1,7 +1,7 @@
 #pragma once
 // Helpers for tests that run child processes: drive an io_context until something
 // happens, look processes up in /proc, and capture log lines.
-#include "mmids-core/asio.hpp"
+#include "mmids-core/common/asio.hpp"
 
 #include <spdlog/sinks/base_sink.h>
 #include <spdlog/spdlog.h>

@@ -43,7 +43,7 @@ struct Asker {
   }
   std::vector<ReactorVerdict> verdicts;
   int revoked = 0;
-  workflows::Subscription subscription;
+  Subscription subscription;
 };
 
 using Names = std::vector<std::string>;
@@ -278,7 +278,7 @@ TEST_CASE("reactor: an answer never takes over a workflow it did not create", "[
 TEST_CASE("reactor: requesters may release themselves from their callbacks", "[reactor]") {
   Harness h;
   h.server.answer_for("cam1", ScriptedAnswer::ok(workflow_text("ingest_cam1", "rs_ingest")));
-  workflows::Subscription first, second;
+  Subscription first, second;
   int called = 0;
   first = h.reactor->request(
       "cam1", [&](const ReactorVerdict&) { ++called, first.reset(); }, [] {});

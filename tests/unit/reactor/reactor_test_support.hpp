@@ -2,7 +2,7 @@
 // Helpers for the reactor tests: a scripted lookup server (a real mmids::http::Server on
 // loopback, on the test's own io_context), bounded io loops, a throwaway CA made with the
 // openssl command, and a WorkflowManager with the test step types.
-#include "mmids-core/asio.hpp"
+#include "mmids-core/common/asio.hpp"
 #include "mmids-core/http/http.hpp"
 #include "mmids-core/workflows/step_registry.hpp"
 #include "mmids-core/workflows/workflow_manager.hpp"

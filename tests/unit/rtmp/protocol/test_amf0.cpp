@@ -8,6 +8,7 @@
 #include "mmids-core/rtmp/protocol/amf0.hpp"
 #include "tests/unit/rtmp/protocol/rtmp_protocol_test_support.hpp"
 
+using namespace mmids;
 using namespace mmids::rtmp;
 using mmids::rtmp::testing::bytes;
 

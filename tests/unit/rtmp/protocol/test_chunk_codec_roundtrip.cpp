@@ -5,6 +5,7 @@
 #include "mmids-core/rtmp/protocol/control_messages.hpp"
 #include "tests/unit/rtmp/protocol/rtmp_protocol_test_support.hpp"
 
+using namespace mmids;
 using namespace mmids::rtmp;
 using namespace mmids::rtmp::testing;
 namespace media = mmids::media;
@@ -197,15 +198,14 @@ TEST_CASE("chunk encoder: payloads are referenced, not copied, and headers are s
   CHECK(payload.use_count() == 3);  // ours + one reference per message in the batch
   CHECK(batch.message_count() == 2);
 
-  const auto buffers = batch.buffers();
   // 8 chunks per message: header, payload, header, payload, ... (16 buffers each).
-  CHECK(buffers.size() == 32);
+  CHECK(batch.segment_count() == 32);
   size_t total = 0;
   bool payload_referenced = false;
-  for (const auto& buffer : buffers) {
+  batch.for_each_segment([&](std::span<const uint8_t> buffer) {
     total += buffer.size();
     if (buffer.data() == payload.data()) payload_referenced = true;
-  }
+  });
   CHECK(payload_referenced);
   CHECK(total == batch.size());
   CHECK(batch.to_bytes().size() == batch.size());

@@ -5,6 +5,7 @@
 #include "mmids-core/rtmp/protocol/control_messages.hpp"
 #include "tests/unit/rtmp/protocol/rtmp_protocol_test_support.hpp"
 
+using namespace mmids;
 using namespace mmids::rtmp;
 using namespace mmids::rtmp::testing;
 namespace media = mmids::media;

@@ -11,6 +11,7 @@
 #include "mmids-core/rtmp/protocol/handshake.hpp"
 #include "tests/unit/rtmp/protocol/rtmp_protocol_test_support.hpp"
 
+using namespace mmids;
 using namespace mmids::rtmp;
 using mmids::rtmp::testing::append;
 

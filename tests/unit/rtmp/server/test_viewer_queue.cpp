@@ -12,7 +12,7 @@ namespace {
 QueuedMessage entry(QueuedKind kind, size_t bytes) {
   QueuedMessage message;
   message.kind = kind;
-  message.message.payload = mmids::media::SharedBuffer::adopt(std::vector<uint8_t>(bytes, 0));
+  message.payload = mmids::media::SharedBuffer::adopt(std::vector<uint8_t>(bytes, 0));
   return message;
 }
 

@@ -1,4 +1,4 @@
-#include "mmids-core/rtmp/server/rtmps_context.hpp"
+#include "node/tls_context.hpp"
 
 #include "mmids-core/http/server.hpp"
 
@@ -8,7 +8,7 @@
 #include <cstdio>
 #include <stdexcept>
 
-namespace mmids::rtmp {
+namespace mmids::node {
 namespace {
 
 std::string openssl_error() {
@@ -53,4 +53,4 @@ std::shared_ptr<boost::asio::ssl::context> make_rtmps_context(const settings::No
   return load_pkcs12(settings.tls_cert_path, settings.tls_cert_password);
 }
 
-}  // namespace mmids::rtmp
+}  // namespace mmids::node

@@ -8,10 +8,10 @@
 
 #include <memory>
 
-namespace mmids::rtmp {
+namespace mmids::node {
 
 // nullptr when the settings name no certificate. Throws std::runtime_error naming the
 // file and the reason when they name one that cannot be loaded.
 std::shared_ptr<boost::asio::ssl::context> make_rtmps_context(const settings::NodeSettings& settings);
 
-}  // namespace mmids::rtmp
+}  // namespace mmids::node

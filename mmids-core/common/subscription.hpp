@@ -1,10 +1,10 @@
 #pragma once
-// Subscription: a move-only token that undoes a registration when it dies, so a
-// listener can never be called after its owner is gone.
+// Subscription: a move-only lease that undoes a registration (or gives back what it holds)
+// when it dies, so a listener can never be called after its owner let go.
 #include <functional>
 #include <utility>
 
-namespace mmids::workflows {
+namespace mmids {
 
 class Subscription {
  public:
@@ -31,4 +31,4 @@ class Subscription {
   std::function<void()> cancel_;
 };
 
-}  // namespace mmids::workflows
+}  // namespace mmids

@@ -1,0 +1,58 @@
+#include "mmids-core/rtmp/server/publisher_role.hpp"
+
+#include "mmids-core/media/tag_inspection.hpp"
+
+namespace mmids::rtmp {
+
+PublisherRole::PublisherRole(std::weak_ptr<RtmpServer::State> server, std::shared_ptr<PublisherEntry> entry,
+                             StreamRequest request, log::Fields fields)
+    : server_(std::move(server)), entry_(entry), request_(std::move(request)), fields_(std::move(fields)) {
+  entry->connections.insert(request_.connection_id);
+}
+
+void PublisherRole::request_approval(std::function<void(bool)> decided) {
+  auto entry = entry_.lock();
+  if (!entry || !entry->registration.approve) return decided(true);
+  spdlog::debug("{} waiting for approval", fields_);
+  // Weak: an answer for a role that was stopped meanwhile finds nobody and is dropped.
+  approval_ = entry->registration.approve(request_, [weak = weak_from_this(), decided](bool approved) {
+    if (auto role = weak.lock(); role && !role->stopped_) decided(approved);
+  });
+}
+
+void PublisherRole::go_live() {
+  if (live_ || stopped_) return;
+  live_ = true;
+  stream_id_ = media::next_stream_id();
+  spdlog::info("{} publishing", fields_);
+  emit(media::NewStream{stream_id_, request_.stream_key});
+}
+
+void PublisherRole::emit(const media::MediaNotification& notification) {
+  auto entry = entry_.lock();
+  if (entry && entry->registration.on_media) entry->registration.on_media(notification);
+}
+
+void PublisherRole::on_media(const server_event::MediaReceived& media) {
+  if (live_) emit(media::make_payload(stream_id_, media.kind, media.timestamp, media.payload));
+}
+
+void PublisherRole::on_metadata(const server_event::MetadataReceived& metadata) {
+  if (live_) emit(media::StreamMetadata{stream_id_, metadata.amf0});
+}
+
+void PublisherRole::stop() {
+  if (stopped_) return;
+  stopped_ = true;
+  if (auto server = server_.lock()) {
+    server->release_key(request_.port, request_.app, request_.stream_key, request_.connection_id);
+  }
+  if (auto entry = entry_.lock()) entry->connections.erase(request_.connection_id);
+  if (live_) {
+    emit(media::StreamDisconnected{stream_id_});
+    spdlog::info("{} stopped publishing", fields_);
+  }
+  approval_.reset();
+}
+
+}  // namespace mmids::rtmp

@@ -1,0 +1,98 @@
+#include "mmids-core/rtmp/server/viewer_role.hpp"
+
+#include "mmids-core/rtmp/server/server_connection.hpp"
+
+namespace mmids::rtmp {
+
+ViewerRole::ViewerRole(std::weak_ptr<ServerConnection> connection, std::shared_ptr<WatcherEntry> entry,
+                       StreamRequest request, ViewerQueue::Limits limits, log::Fields fields)
+    : connection_(std::move(connection)),
+      entry_(entry),
+      request_(std::move(request)),
+      fields_(std::move(fields)),
+      queue_(limits) {
+  entry->connections.insert(request_.connection_id);
+}
+
+void ViewerRole::request_approval(std::function<void(bool)> decided) {
+  auto entry = entry_.lock();
+  if (!entry || !entry->registration.approve) return decided(true);
+  spdlog::debug("{} waiting for approval", fields_);
+  approval_ = entry->registration.approve(request_, [weak = weak_from_this(), decided](bool approved) {
+    if (auto role = weak.lock(); role && !role->stopped_) decided(approved);
+  });
+}
+
+void ViewerRole::start_playing() {
+  if (playing_ || stopped_) return;
+  playing_ = true;
+  spdlog::info("{} playing", fields_);
+  auto entry = entry_.lock();
+  if (entry && entry->registration.on_viewer_joined) {
+    entry->registration.on_viewer_joined(shared_from_this(), request_.stream_key);
+  }
+}
+
+void ViewerRole::stop() {
+  if (stopped_) return;
+  stopped_ = true;
+  if (auto entry = entry_.lock()) {
+    entry->connections.erase(request_.connection_id);
+    if (playing_ && entry->registration.on_viewer_left) {
+      entry->registration.on_viewer_left(request_.connection_id, request_.stream_key);
+    }
+  }
+  if (playing_) spdlog::info("{} stopped playing", fields_);
+  approval_.reset();
+}
+
+void ViewerRole::send(const media::MediaNotification& notification) {
+  if (stopped_ || !playing_) return;
+  if (std::holds_alternative<media::NewStream>(notification)) {
+    timestamps_.new_stream();
+    queue_.wait_for_keyframe();
+    return;
+  }
+  if (const auto* metadata = std::get_if<media::StreamMetadata>(&notification)) {
+    return push(QueuedMessage{QueuedKind::Metadata, media::MediaKind::Video, 0, metadata->amf0});
+  }
+  const auto* payload = std::get_if<media::MediaPayload>(&notification);
+  if (!payload) return;  // StreamDisconnected: the viewer stays, waiting for the stream to return
+  const QueuedKind kind = payload->is_sequence_header ? QueuedKind::SequenceHeader
+                          : !payload->is_video()      ? QueuedKind::Audio
+                          : payload->is_keyframe      ? QueuedKind::VideoKeyframe
+                                                      : QueuedKind::VideoFrame;
+  push(QueuedMessage{kind, payload->kind, timestamps_.apply(payload->timestamp_ms), payload->data});
+}
+
+void ViewerRole::push(QueuedMessage entry) {
+  if (queue_.push(std::move(entry), ViewerQueue::Clock::now()) == ViewerQueue::Verdict::Disconnect) {
+    // Posted: we are inside the stream's fan-out loop, which closing would disturb.
+    const std::string reason = "viewer too slow: stayed behind its " + std::to_string(queue_.bytes()) +
+                               " byte queue, " + std::to_string(queue_.dropped()) + " packets dropped";
+    if (auto connection = connection_.lock()) {
+      asio::post(connection->transport()->executor(), [weak = connection_, reason] {
+        if (auto connection = weak.lock()) connection->close(reason);
+      });
+    }
+    return;
+  }
+  if (auto connection = connection_.lock()) connection->request_flush();
+}
+
+void ViewerRole::write_queued(ServerDialogue& dialogue, size_t budget) {
+  while (!queue_.empty() && dialogue.output_bytes() < budget) {
+    QueuedMessage entry = queue_.pop();
+    if (entry.kind == QueuedKind::Metadata) {
+      dialogue.send_metadata(entry.payload);
+    } else if (entry.kind != QueuedKind::Control) {
+      dialogue.send_media(entry.media_kind, entry.timestamp, entry.payload);
+    }
+  }
+}
+
+void ViewerRole::close(std::string_view reason) {
+  if (auto connection = connection_.lock()) connection->close(reason);
+}
+
+}  // namespace mmids::rtmp

@@ -1,0 +1,69 @@
+#pragma once
+// RtmpConnection: the I/O of one RTMP connection, server or client side, under its
+// dialogue: reads bytes and hands them to on_bytes(); writes whatever collect_output()
+// gives, one scatter/gather write at a time; closes once, with one reason, logged by the
+// subclass in on_closed(). Server connections and the pull client derive from it, so the
+// read loop, the write path and the deadlines exist once.
+//
+// Lifetime: owned by shared_ptr; every pending read, write or posted call holds it
+// (Beast's idiom), so it lives exactly as long as there is something to do for it.
+#include "mmids-core/rtmp/transport/rtmp_transport.hpp"
+
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace mmids::rtmp {
+
+class RtmpConnection : public std::enable_shared_from_this<RtmpConnection> {
+ public:
+  virtual ~RtmpConnection();
+  RtmpConnection(const RtmpConnection&) = delete;
+  RtmpConnection& operator=(const RtmpConnection&) = delete;
+
+  // Closes now: pending I/O fails, on_closed(reason) runs once. Idempotent.
+  void close(std::string_view reason);
+  // Closes once everything queued so far has been written (a refusal the peer must read).
+  void close_when_flushed(std::string reason);
+  // Something was queued: write it (at once if no write is in flight, else right after).
+  void request_flush();
+
+  [[nodiscard]] bool closed() const { return closed_; }
+  // Null until attach().
+  [[nodiscard]] RtmpTransport* transport() { return transport_.get(); }
+
+ protected:
+  RtmpConnection() = default;
+
+  // Takes the connected transport and starts: TLS handshake (when TLS; `tls_server` picks
+  // the side), then `on_started()`, then reading. A connection closed before attach()
+  // closes the transport at once.
+  void attach(std::shared_ptr<RtmpTransport> transport, bool tls_server);
+  // The read buffer's size from the next read on: small until the handshake is done (an
+  // idle connection costs little), larger for publishers.
+  void set_read_buffer_size(size_t bytes);
+
+  virtual void on_started() {}
+  // Received bytes; an error closes the connection with it as the reason.
+  virtual Status on_bytes(std::span<const uint8_t> bytes) = 0;
+  // Appends what should be written next (nothing: idle until the next request_flush()).
+  virtual void collect_output(ChunkWriteBatch& batch) = 0;
+  // Once, after the transport is closed.
+  virtual void on_closed(const std::string& reason) = 0;
+
+ private:
+  asio::awaitable<void> run(bool tls_server);
+  void write_next();
+
+  std::shared_ptr<RtmpTransport> transport_;
+  static constexpr size_t kHandshakeReadBuffer = 2048;  // C0+C1 is 1537 bytes
+  std::vector<uint8_t> read_buffer_ = std::vector<uint8_t>(kHandshakeReadBuffer);
+  size_t wanted_read_buffer_ = kHandshakeReadBuffer;
+  ChunkWriteBatch writing_;  // the batch in flight (reused)
+  bool write_in_flight_ = false;
+  bool closed_ = false;
+  std::optional<std::string> close_after_flush_;
+};
+
+}  // namespace mmids::rtmp

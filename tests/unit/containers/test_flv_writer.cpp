@@ -23,7 +23,7 @@ media::MediaPayload video_payload(uint32_t timestamp, Bytes body) {
 
 }  // namespace
 
-TEST_CASE("the FLV file header says which tracks there are", "[containers][flv]") {
+TEST_CASE("containers/flv: the FLV file header says which tracks there are", "[containers][flv]") {
   GatherList out;
   FlvWriter().write_file_header(out);
   CHECK(out.to_bytes() == Bytes{'F', 'L', 'V', 1, 0x05, 0, 0, 0, 9, 0, 0, 0, 0});
@@ -35,7 +35,7 @@ TEST_CASE("the FLV file header says which tracks there are", "[containers][flv]"
   CHECK(video_only.to_bytes()[4] == 0x01);
 }
 
-TEST_CASE("a payload becomes tag header, the body by reference, and PreviousTagSize", "[containers][flv]") {
+TEST_CASE("containers/flv: a payload becomes tag header, the body by reference, and PreviousTagSize", "[containers][flv]") {
   FlvWriter writer;
   GatherList out;
   const auto payload = video_payload(0x00123456, {0x17, 1, 0, 0, 0, 0xAB});
@@ -56,7 +56,7 @@ TEST_CASE("a payload becomes tag header, the body by reference, and PreviousTagS
   CHECK(out.to_bytes()[21] == 8);
 }
 
-TEST_CASE("timestamps past 24 bits go into the extended byte", "[containers][flv]") {
+TEST_CASE("containers/flv: timestamps past 24 bits go into the extended byte", "[containers][flv]") {
   FlvWriter writer;
   GatherList out;
   REQUIRE(writer.write(video_payload(0x12345678, {0x27, 1, 0, 0, 0}), out));
@@ -64,7 +64,7 @@ TEST_CASE("timestamps past 24 bits go into the extended byte", "[containers][flv
   CHECK(Bytes(bytes.begin() + 4, bytes.begin() + 8) == Bytes{0x34, 0x56, 0x78, 0x12});
 }
 
-TEST_CASE("metadata becomes an onMetaData script tag", "[containers][flv]") {
+TEST_CASE("containers/flv: metadata becomes an onMetaData script tag", "[containers][flv]") {
   FlvWriter writer;
   GatherList out;
   const Bytes amf0{0x08, 0, 0, 0, 0, 0, 0, 9};  // an empty ECMA array
@@ -75,7 +75,7 @@ TEST_CASE("metadata becomes an onMetaData script tag", "[containers][flv]") {
   CHECK(out.to_bytes() == expected);
 }
 
-TEST_CASE("stream events write nothing; bodies FLV cannot frame are refused", "[containers][flv]") {
+TEST_CASE("containers/flv: stream events write nothing; bodies FLV cannot frame are refused", "[containers][flv]") {
   FlvWriter writer;
   GatherList out;
   CHECK(writer.write(media::NewStream{1, "key"}, out));
@@ -87,7 +87,7 @@ TEST_CASE("stream events write nothing; bodies FLV cannot frame are refused", "[
   CHECK(out.empty());
 }
 
-TEST_CASE("start_at_zero makes the first tag time 0 and keeps the rest relative", "[containers][flv]") {
+TEST_CASE("containers/flv: start_at_zero makes the first tag time 0 and keeps the rest relative", "[containers][flv]") {
   FlvWriter writer(FlvWriterOptions{.start_at_zero = true});
   GatherList out;
   auto timestamp_of_last = [&] {
@@ -104,7 +104,7 @@ TEST_CASE("start_at_zero makes the first tag time 0 and keeps the rest relative"
   CHECK(timestamp_of_last() == 0);
 }
 
-TEST_CASE("a real FLV file rewritten tag by tag is identical and demuxes", "[containers][flv][libav]") {
+TEST_CASE("containers/flv: a real FLV file rewritten tag by tag is identical and demuxes", "[containers][flv][libav]") {
   const auto& fixture = testing::media_fixture(testing::FixtureKind::AudioVideo);
   FlvWriter writer;
   GatherList out;

@@ -68,7 +68,7 @@ void check_plays(const HlsSegmenter& segmenter) {
 
 }  // namespace
 
-TEST_CASE("ffmpeg plays the HLS of a real stream and decodes every frame", "[containers][hls][ffmpeg]") {
+TEST_CASE("containers/hls: ffmpeg plays the HLS of a real stream and decodes every frame", "[containers][hls][ffmpeg]") {
   const auto segmenter = segment_fixture({});
   // Keyframes every second of a three-second stream: three segments of about a second.
   REQUIRE(segmenter.segments().size() == 3);
@@ -82,13 +82,13 @@ TEST_CASE("ffmpeg plays the HLS of a real stream and decodes every frame", "[con
   check_plays(segmenter);
 }
 
-TEST_CASE("ffmpeg plays a low-latency HLS playlist too", "[containers][hls][ffmpeg]") {
+TEST_CASE("containers/hls: ffmpeg plays a low-latency HLS playlist too", "[containers][hls][ffmpeg]") {
   const auto segmenter = segment_fixture({.low_latency = HlsLowLatencyOptions{250ms}});
   CHECK(segmenter.playlist()->find("#EXT-X-PART:") != std::string::npos);
   check_plays(segmenter);
 }
 
-TEST_CASE("the concatenated segments demux with every frame, keyframes first in each", "[containers][hls][libav]") {
+TEST_CASE("containers/hls: the concatenated segments demux with every frame, keyframes first in each", "[containers][hls][libav]") {
   const auto& fixture = media_fixture(FixtureKind::AudioVideo);
   const auto segmenter = segment_fixture({});
   std::vector<uint8_t> all;

@@ -24,7 +24,7 @@ void feed(HlsSegmenter& segmenter, const std::vector<media::MediaNotification>& 
 
 }  // namespace
 
-TEST_CASE("low latency segments are made of parts cut at the part target", "[containers][hls]") {
+TEST_CASE("containers/ll-hls: low latency segments are made of parts cut at the part target", "[containers][hls]") {
   auto segmenter = low_latency_segmenter();
   feed(segmenter, synthetic_stream({.duration_ms = 2500}));
   REQUIRE(segmenter.segments().size() == 2);
@@ -53,14 +53,14 @@ TEST_CASE("low latency segments are made of parts cut at the part target", "[con
                       "#EXT-X-PRELOAD-HINT:TYPE=PART,URI=\"part_2_2.ts\"\n") != std::string::npos);
 }
 
-TEST_CASE("audio-only parts are all independent", "[containers][hls]") {
+TEST_CASE("containers/ll-hls: audio-only parts are all independent", "[containers][hls]") {
   auto segmenter = low_latency_segmenter();
   feed(segmenter, synthetic_stream({.duration_ms = 1500, .video = false}));
   REQUIRE(segmenter.segments().size() == 1);
   for (const auto& part : segmenter.segments()[0]->parts) CHECK(part.independent);
 }
 
-TEST_CASE("blocking reload: ready, pending, too far ahead", "[containers][hls]") {
+TEST_CASE("containers/ll-hls: blocking reload: ready, pending, too far ahead", "[containers][hls]") {
   auto segmenter = low_latency_segmenter();
   feed(segmenter, synthetic_stream({.duration_ms = 2500}));
   CHECK(segmenter.reload_state(1) == HlsSegmenter::Reload::Ready);
@@ -71,7 +71,7 @@ TEST_CASE("blocking reload: ready, pending, too far ahead", "[containers][hls]")
   CHECK(segmenter.reload_state(4) == HlsSegmenter::Reload::TooFarAhead);
 }
 
-TEST_CASE("a parked reload is told once, when its part arrives", "[containers][hls]") {
+TEST_CASE("containers/ll-hls: a parked reload is told once, when its part arrives", "[containers][hls]") {
   auto segmenter = low_latency_segmenter();
   feed(segmenter, synthetic_stream({.duration_ms = 2500, .audio = false}));
   int told = 0;
@@ -97,7 +97,7 @@ TEST_CASE("a parked reload is told once, when its part arrives", "[containers][h
   CHECK(told_cancelled == 0);
 }
 
-TEST_CASE("the end of a stream releases every parked reload", "[containers][hls]") {
+TEST_CASE("containers/ll-hls: the end of a stream releases every parked reload", "[containers][hls]") {
   auto segmenter = low_latency_segmenter();
   feed(segmenter, synthetic_stream({.duration_ms = 1500}));
   int told = 0;
@@ -108,7 +108,7 @@ TEST_CASE("the end of a stream releases every parked reload", "[containers][hls]
   CHECK(segmenter.reload_state(9) == HlsSegmenter::Reload::Ready);  // an ended playlist never changes
 }
 
-TEST_CASE("parked reloads are bounded: past the limit a request is answered at once", "[containers][hls]") {
+TEST_CASE("containers/ll-hls: parked reloads are bounded: past the limit a request is answered at once", "[containers][hls]") {
   HlsSegmenter segmenter(HlsSegmenterOptions{.low_latency = HlsLowLatencyOptions{}, .max_waiters = 2});
   feed(segmenter, synthetic_stream({.duration_ms = 500}));
   int told = 0;

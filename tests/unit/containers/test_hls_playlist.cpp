@@ -21,7 +21,7 @@ std::shared_ptr<const HlsSegment> segment(uint64_t sequence, uint32_t duration_m
 
 }  // namespace
 
-TEST_CASE("durations are written in seconds with exactly three decimals", "[containers][hls]") {
+TEST_CASE("containers/hls playlist: durations are written in seconds with exactly three decimals", "[containers][hls]") {
   CHECK(seconds_text(0) == "0.000");
   CHECK(seconds_text(1) == "0.001");
   CHECK(seconds_text(1000) == "1.000");
@@ -29,7 +29,7 @@ TEST_CASE("durations are written in seconds with exactly three decimals", "[cont
   CHECK(seconds_text(12050) == "12.050");
 }
 
-TEST_CASE("a live window: version, target duration, media sequence, one entry per segment", "[containers][hls]") {
+TEST_CASE("containers/hls playlist: a live window: version, target duration, media sequence, one entry per segment", "[containers][hls]") {
   const std::vector<std::shared_ptr<const HlsSegment>> window{segment(7, 1000), segment(8, 1001), segment(9, 999)};
   HlsPlaylistState state;
   state.segments = window;
@@ -45,7 +45,7 @@ TEST_CASE("a live window: version, target duration, media sequence, one entry pe
         "#EXTINF:0.999,\nsegment_9.ts\n");
 }
 
-TEST_CASE("discontinuities are tagged, their count written, the end marked", "[containers][hls]") {
+TEST_CASE("containers/hls playlist: discontinuities are tagged, their count written, the end marked", "[containers][hls]") {
   const std::vector<std::shared_ptr<const HlsSegment>> window{segment(3, 1000), segment(4, 1000, true)};
   HlsPlaylistState state;
   state.segments = window;
@@ -67,13 +67,13 @@ TEST_CASE("discontinuities are tagged, their count written, the end marked", "[c
         "#EXT-X-ENDLIST\n");
 }
 
-TEST_CASE("an empty playlist starts at the next sequence number", "[containers][hls]") {
+TEST_CASE("containers/hls playlist: an empty playlist starts at the next sequence number", "[containers][hls]") {
   HlsPlaylistState state;
   state.next_sequence = 12;
   CHECK(render_media_playlist(state, HlsNaming{}).find("#EXT-X-MEDIA-SEQUENCE:12\n") != std::string::npos);
 }
 
-TEST_CASE("low latency: recent parts, the open segment's parts and a preload hint", "[containers][hls]") {
+TEST_CASE("containers/hls playlist: low latency: recent parts, the open segment's parts and a preload hint", "[containers][hls]") {
   // Target 1 s: parts are listed for segments ending less than 3 s from the live edge.
   const std::vector<std::shared_ptr<const HlsSegment>> window{
       segment(0, 1000, false, {500, 500}), segment(1, 1000, false, {500, 500}), segment(2, 1000, false, {500, 500}),

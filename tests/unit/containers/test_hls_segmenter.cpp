@@ -38,7 +38,7 @@ std::vector<uint64_t> sequences(const HlsSegmenter& segmenter) {
 
 }  // namespace
 
-TEST_CASE("segments are cut at keyframes once the target duration is reached", "[containers][hls]") {
+TEST_CASE("containers/hls: segments are cut at keyframes once the target duration is reached", "[containers][hls]") {
   HlsSegmenter segmenter;
   feed(segmenter, synthetic_stream({.duration_ms = 4500, .gop_frames = 30}));
   // Keyframes every second: four closed segments of exactly 1 s, the fifth still open.
@@ -52,7 +52,7 @@ TEST_CASE("segments are cut at keyframes once the target duration is reached", "
   CHECK(longer_gops.target_duration_seconds() == 2);  // ceil of the longest
 }
 
-TEST_CASE("every segment starts with PAT, PMT and a keyframe, in whole TS packets", "[containers][hls]") {
+TEST_CASE("containers/hls: every segment starts with PAT, PMT and a keyframe, in whole TS packets", "[containers][hls]") {
   HlsSegmenter segmenter;
   feed(segmenter, synthetic_stream({.duration_ms = 3500}));
   REQUIRE(segmenter.segments().size() == 3);
@@ -71,7 +71,7 @@ TEST_CASE("every segment starts with PAT, PMT and a keyframe, in whole TS packet
   }
 }
 
-TEST_CASE("segments continue one TS stream: continuity counters run across them", "[containers][hls]") {
+TEST_CASE("containers/hls: segments continue one TS stream: continuity counters run across them", "[containers][hls]") {
   HlsSegmenter segmenter;
   feed(segmenter, synthetic_stream({.duration_ms = 3500}));
   std::vector<uint8_t> all;
@@ -86,7 +86,7 @@ TEST_CASE("segments continue one TS stream: continuity counters run across them"
   }
 }
 
-TEST_CASE("a stream that starts on a non-keyframe waits for its first keyframe", "[containers][hls]") {
+TEST_CASE("containers/hls: a stream that starts on a non-keyframe waits for its first keyframe", "[containers][hls]") {
   HlsSegmenter segmenter;
   auto stream = synthetic_stream({.duration_ms = 2500, .gop_frames = 30});
   // A viewer-side join mid-GOP: the headers, then everything from 500 ms on.
@@ -108,7 +108,7 @@ TEST_CASE("a stream that starts on a non-keyframe waits for its first keyframe",
   CHECK(*audio.front().pts >= 1000 * 90 + TsMuxer::kDecodeDelay90khz);  // no audio from before the keyframe
 }
 
-TEST_CASE("the window keeps the newest segments and finds them by sequence number", "[containers][hls]") {
+TEST_CASE("containers/hls: the window keeps the newest segments and finds them by sequence number", "[containers][hls]") {
   HlsSegmenter segmenter(HlsSegmenterOptions{.window_segments = 3});
   feed(segmenter, synthetic_stream({.duration_ms = 6500}));
   CHECK(sequences(segmenter) == std::vector<uint64_t>{3, 4, 5});
@@ -124,7 +124,7 @@ TEST_CASE("the window keeps the newest segments and finds them by sequence numbe
   CHECK(segmenter.playlist()->find("#EXT-X-MEDIA-SEQUENCE:4\n") != std::string::npos);
 }
 
-TEST_CASE("audio-only streams are cut on time", "[containers][hls]") {
+TEST_CASE("containers/hls: audio-only streams are cut on time", "[containers][hls]") {
   HlsSegmenter segmenter;
   feed(segmenter, synthetic_stream({.duration_ms = 3500, .video = false}));
   // AAC every 23 ms: the first frame a second or more into a segment cuts it (1012, 2024, 3036).
@@ -135,7 +135,7 @@ TEST_CASE("audio-only streams are cut on time", "[containers][hls]") {
   CHECK(packets[2].pcr_base.has_value());
 }
 
-TEST_CASE("a new stream after another is a discontinuity, counted when it leaves the window", "[containers][hls]") {
+TEST_CASE("containers/hls: a new stream after another is a discontinuity, counted when it leaves the window", "[containers][hls]") {
   HlsSegmenter segmenter(HlsSegmenterOptions{.window_segments = 4});
   feed(segmenter, synthetic_stream({.duration_ms = 2500, .id = 1, .start_ms = 50000}));
   // A pull restarts: the new stream's clock begins again at 0. The old stream's open
@@ -159,7 +159,7 @@ TEST_CASE("a new stream after another is a discontinuity, counted when it leaves
   CHECK(later.find("#EXT-X-DISCONTINUITY\n") == std::string::npos);
 }
 
-TEST_CASE("a disconnected stream's last segment is closed; finish ends the playlist", "[containers][hls]") {
+TEST_CASE("containers/hls: a disconnected stream's last segment is closed; finish ends the playlist", "[containers][hls]") {
   HlsSegmenter segmenter;
   feed(segmenter, synthetic_stream({.duration_ms = 2500}));
   CHECK(segmenter.segments().size() == 2);
@@ -176,7 +176,7 @@ TEST_CASE("a disconnected stream's last segment is closed; finish ends the playl
   CHECK(segmenter.segment(3)->discontinuity);
 }
 
-TEST_CASE("an oversized segment is closed at once and the stream resumes at a keyframe", "[containers][hls]") {
+TEST_CASE("containers/hls: an oversized segment is closed at once and the stream resumes at a keyframe", "[containers][hls]") {
   HlsSegmenter segmenter(HlsSegmenterOptions{.max_segment_bytes = 8000});
   feed(segmenter, synthetic_stream({.duration_ms = 2500, .audio = false}));
   // 2.6 kB keyframes (with tables), 376-byte frames: 8 kB is passed half way into each
@@ -191,7 +191,7 @@ TEST_CASE("an oversized segment is closed at once and the stream resumes at a ke
   CHECK(segmenter.segments()[1]->sequence == 1);
 }
 
-TEST_CASE("payloads of another stream are ignored; unsupported codecs are reported", "[containers][hls]") {
+TEST_CASE("containers/hls: payloads of another stream are ignored; unsupported codecs are reported", "[containers][hls]") {
   HlsSegmenter segmenter;
   feed(segmenter, synthetic_stream({.duration_ms = 1500}));
   const size_t before = segmenter.segments().size();

@@ -50,7 +50,7 @@ Bytes with_start_code(const Bytes& nalu) {
 
 }  // namespace
 
-TEST_CASE("an H.264 + AAC stream starts with PAT and PMT announcing both, the clock on video", "[containers][ts]") {
+TEST_CASE("containers/ts: an H.264 + AAC stream starts with PAT and PMT announcing both, the clock on video", "[containers][ts]") {
   TsMuxer muxer;
   Bytes out;
   CHECK(muxer.write(avc_sequence_header(), out).outcome == MuxOutcome::Configured);
@@ -68,7 +68,7 @@ TEST_CASE("an H.264 + AAC stream starts with PAT and PMT announcing both, the cl
   CHECK(packets[2].pid == TsMuxer::kVideoPid);
 }
 
-TEST_CASE("a keyframe is AUD, SPS, PPS and its slices, with PTS, DTS and PCR at 90 kHz", "[containers][ts]") {
+TEST_CASE("containers/ts: a keyframe is AUD, SPS, PPS and its slices, with PTS, DTS and PCR at 90 kHz", "[containers][ts]") {
   TsMuxer muxer;
   Bytes out;
   (void)muxer.write(avc_sequence_header(), out);
@@ -92,7 +92,7 @@ TEST_CASE("a keyframe is AUD, SPS, PPS and its slices, with PTS, DTS and PCR at 
   CHECK(pes[0].payload == expected);
 }
 
-TEST_CASE("other frames get an AUD only, and tables come again only before keyframes", "[containers][ts]") {
+TEST_CASE("containers/ts: other frames get an AUD only, and tables come again only before keyframes", "[containers][ts]") {
   TsMuxer muxer;
   Bytes out;
   (void)muxer.write(avc_sequence_header(), out);
@@ -117,7 +117,7 @@ TEST_CASE("other frames get an AUD only, and tables come again only before keyfr
   CHECK(pids(read_ts_packets(std::span(out).subspan(third))) == std::vector<uint16_t>{0, 0x1000, 0x100});
 }
 
-TEST_CASE("AAC frames become ADTS in bounded PES packets with PTS only", "[containers][ts]") {
+TEST_CASE("containers/ts: AAC frames become ADTS in bounded PES packets with PTS only", "[containers][ts]") {
   TsMuxer muxer;
   Bytes out;
   (void)muxer.write(avc_sequence_header(), out);
@@ -135,7 +135,7 @@ TEST_CASE("AAC frames become ADTS in bounded PES packets with PTS only", "[conta
   CHECK(pes[0].payload == Bytes{0xFF, 0xF1, 0x50, 0x80, 0x01, 0x5F, 0xFC, 0x21, 0x21, 0x21});
 }
 
-TEST_CASE("audio-only: the PMT lists AAC alone and the clock rides on the audio PID", "[containers][ts]") {
+TEST_CASE("containers/ts: audio-only: the PMT lists AAC alone and the clock rides on the audio PID", "[containers][ts]") {
   TsMuxer muxer;
   Bytes out;
   (void)muxer.write(aac_sequence_header({0x11, 0x88}), out);  // 48 kHz mono
@@ -149,7 +149,7 @@ TEST_CASE("audio-only: the PMT lists AAC alone and the clock rides on the audio 
   CHECK(packets[2].payload[packets[2].payload.size() - 50 - 7 + 2] == 0x4C);  // ADTS: LC, 48 kHz, 1 channel
 }
 
-TEST_CASE("video-only: the PMT lists H.264 alone", "[containers][ts]") {
+TEST_CASE("containers/ts: video-only: the PMT lists H.264 alone", "[containers][ts]") {
   TsMuxer muxer;
   Bytes out;
   (void)muxer.write(avc_sequence_header(), out);
@@ -159,7 +159,7 @@ TEST_CASE("video-only: the PMT lists H.264 alone", "[containers][ts]") {
   CHECK(pmt.streams == std::vector<std::pair<uint8_t, uint16_t>>{{0x1B, 0x100}});
 }
 
-TEST_CASE("continuity counters rise by one per packet on every PID across frames", "[containers][ts]") {
+TEST_CASE("containers/ts: continuity counters rise by one per packet on every PID across frames", "[containers][ts]") {
   TsMuxer muxer;
   Bytes out;
   (void)muxer.write(avc_sequence_header(), out);
@@ -182,7 +182,7 @@ TEST_CASE("continuity counters rise by one per packet on every PID across frames
   CHECK(last.size() == 4);  // PAT, PMT, video, audio
 }
 
-TEST_CASE("a track configured later bumps the PMT version", "[containers][ts]") {
+TEST_CASE("containers/ts: a track configured later bumps the PMT version", "[containers][ts]") {
   TsMuxer muxer;
   Bytes out;
   (void)muxer.write(aac_sequence_header(), out);
@@ -197,7 +197,7 @@ TEST_CASE("a track configured later bumps the PMT version", "[containers][ts]") 
   CHECK(second.streams.size() == 2);
 }
 
-TEST_CASE("timestamps wrap with the RTMP clock", "[containers][ts]") {
+TEST_CASE("containers/ts: timestamps wrap with the RTMP clock", "[containers][ts]") {
   TsMuxer muxer;
   Bytes out;
   (void)muxer.write(avc_sequence_header(), out);
@@ -208,7 +208,7 @@ TEST_CASE("timestamps wrap with the RTMP clock", "[containers][ts]") {
   CHECK(pes[0].pts == ((uint64_t{0xFFFFFFF0u} * 90 + kDelay + 40 * 90) & mask));
 }
 
-TEST_CASE("other codecs are reported as unsupported, not muxed", "[containers][ts]") {
+TEST_CASE("containers/ts: other codecs are reported as unsupported, not muxed", "[containers][ts]") {
   TsMuxer muxer;
   Bytes out;
   auto hevc = muxer.write(payload_of(media::MediaKind::Video, 0, {0x1C, 0, 0, 0, 0, 1}), out);
@@ -226,7 +226,7 @@ TEST_CASE("other codecs are reported as unsupported, not muxed", "[containers][t
   CHECK_FALSE(muxer.has_audio());
 }
 
-TEST_CASE("frames before their configuration wait; malformed ones are refused", "[containers][ts]") {
+TEST_CASE("containers/ts: frames before their configuration wait; malformed ones are refused", "[containers][ts]") {
   TsMuxer muxer;
   Bytes out;
   CHECK(muxer.write(avc_frame(0, true), out).outcome == MuxOutcome::NeedsConfig);
@@ -244,7 +244,7 @@ TEST_CASE("frames before their configuration wait; malformed ones are refused", 
   CHECK(muxer.write(avc_frame(0, true), out).written());  // and it goes on
 }
 
-TEST_CASE("a new stream forgets the old configuration", "[containers][ts]") {
+TEST_CASE("containers/ts: a new stream forgets the old configuration", "[containers][ts]") {
   TsMuxer muxer;
   Bytes out;
   (void)muxer.write(avc_sequence_header(), out);

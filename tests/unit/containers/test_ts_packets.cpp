@@ -30,7 +30,7 @@ Bytes packetize(TsPacketizer& packetizer, const Bytes& unit, const TsUnitFlags& 
 
 }  // namespace
 
-TEST_CASE("a PES unit fills 188-byte packets: unit start first, stuffing in the last", "[containers][ts]") {
+TEST_CASE("containers/ts: a PES unit fills 188-byte packets: unit start first, stuffing in the last", "[containers][ts]") {
   TsPacketizer packetizer;
   const Bytes unit = pattern(400);
   const Bytes out = packetize(packetizer, unit);
@@ -48,7 +48,7 @@ TEST_CASE("a PES unit fills 188-byte packets: unit start first, stuffing in the 
   CHECK(payload == unit);
 }
 
-TEST_CASE("PCR and random access ride in the first packet's adaptation field", "[containers][ts]") {
+TEST_CASE("containers/ts: PCR and random access ride in the first packet's adaptation field", "[containers][ts]") {
   TsPacketizer packetizer;
   TsUnitFlags flags;
   flags.pcr_90khz = 0x123456789;  // 33 bits
@@ -63,7 +63,7 @@ TEST_CASE("PCR and random access ride in the first packet's adaptation field", "
   CHECK_FALSE(packets[1].pcr_base);
 }
 
-TEST_CASE("a unit one byte short of a packet gets a one-byte adaptation field", "[containers][ts]") {
+TEST_CASE("containers/ts: a unit one byte short of a packet gets a one-byte adaptation field", "[containers][ts]") {
   TsPacketizer packetizer;
   const Bytes out = packetize(packetizer, pattern(183));
   REQUIRE(out.size() == 188);
@@ -74,7 +74,7 @@ TEST_CASE("a unit one byte short of a packet gets a one-byte adaptation field", 
   CHECK(packetize(packetizer, pattern(185)).size() == 2 * 188);
 }
 
-TEST_CASE("continuity counters count packets per PID and wrap at 16", "[containers][ts]") {
+TEST_CASE("containers/ts: continuity counters count packets per PID and wrap at 16", "[containers][ts]") {
   TsPacketizer packetizer;
   Bytes out;
   for (int i = 0; i < 20; ++i) {
@@ -91,7 +91,7 @@ TEST_CASE("continuity counters count packets per PID and wrap at 16", "[containe
   }
 }
 
-TEST_CASE("a unit in several pieces is packetized as their concatenation", "[containers][ts]") {
+TEST_CASE("containers/ts: a unit in several pieces is packetized as their concatenation", "[containers][ts]") {
   TsPacketizer packetizer;
   const Bytes a = pattern(7);
   const Bytes b;  // empty pieces are harmless
@@ -106,7 +106,7 @@ TEST_CASE("a unit in several pieces is packetized as their concatenation", "[con
   CHECK(payload == expected);
 }
 
-TEST_CASE("PAT and PMT sections match what ffmpeg writes for H.264 + AAC", "[containers][ts]") {
+TEST_CASE("containers/ts: PAT and PMT sections match what ffmpeg writes for H.264 + AAC", "[containers][ts]") {
   // From `ffmpeg ... -c:v libx264 -c:a aac -f mpegts`: program 1, PMT at 0x1000, H.264 on
   // 0x100 carrying the PCR, AAC (ADTS) on 0x101, version 0.
   CHECK(pat_section(0x1000, 0) == Bytes{0x00, 0xB0, 0x0D, 0x00, 0x01, 0xC1, 0x00, 0x00, 0x00, 0x01, 0xF0, 0x00,
@@ -119,7 +119,7 @@ TEST_CASE("PAT and PMT sections match what ffmpeg writes for H.264 + AAC", "[con
   CHECK(crc32_mpeg2(pat_section(0x1000, 7)) == 0);   // a section's CRC makes the whole zero
 }
 
-TEST_CASE("a PSI section fills one packet after a zero pointer field, padded with 0xFF", "[containers][ts]") {
+TEST_CASE("containers/ts: a PSI section fills one packet after a zero pointer field, padded with 0xFF", "[containers][ts]") {
   TsPacketizer packetizer;
   Bytes out;
   const auto pat = pat_section(0x1000, 0);
@@ -133,7 +133,7 @@ TEST_CASE("a PSI section fills one packet after a zero pointer field, padded wit
   CHECK(out[188 + 3] == 0x11);  // continuity counter 1
 }
 
-TEST_CASE("PES headers encode PTS alone or PTS and DTS, with markers", "[containers][ts]") {
+TEST_CASE("containers/ts: PES headers encode PTS alone or PTS and DTS, with markers", "[containers][ts]") {
   const PesHeader pts_only(kStreamIdVideo, 90000, std::nullopt, std::nullopt);
   CHECK(Bytes(pts_only.bytes().begin(), pts_only.bytes().end()) ==
         Bytes{0x00, 0x00, 0x01, 0xE0, 0x00, 0x00, 0x84, 0x80, 0x05, 0x21, 0x00, 0x05, 0xBF, 0x21});
@@ -156,7 +156,7 @@ TEST_CASE("PES headers encode PTS alone or PTS and DTS, with markers", "[contain
   CHECK(too_long.bytes()[5] == 0);  // unbounded rather than wrong
 }
 
-TEST_CASE("milliseconds map onto the 33-bit 90 kHz clock, wrapping with RTMP's 32 bits", "[containers][ts]") {
+TEST_CASE("containers/ts: milliseconds map onto the 33-bit 90 kHz clock, wrapping with RTMP's 32 bits", "[containers][ts]") {
   CHECK(to_90khz(1000) == 90000);
   CHECK(to_90khz(int64_t{0xFFFFFFFF}) == (uint64_t{0xFFFFFFFF} * 90) % (uint64_t{1} << 33));
   CHECK(to_90khz(int64_t{1} << 32) == 0);  // an RTMP wrap is an MPEG wrap

@@ -71,7 +71,7 @@ RoundTrip round_trip(FixtureKind kind) {
 
 }  // namespace
 
-TEST_CASE("H.264 + AAC from ffmpeg survive MPEG-TS muxing through libavformat's demuxer", "[containers][ts][libav]") {
+TEST_CASE("containers/ts: H.264 + AAC from ffmpeg survive MPEG-TS muxing through libavformat's demuxer", "[containers][ts][libav]") {
   const auto& fixture = media_fixture(FixtureKind::AudioVideo);
   const auto trip = round_trip(FixtureKind::AudioVideo);
   const auto& demuxed = trip.demuxed;
@@ -94,7 +94,7 @@ TEST_CASE("H.264 + AAC from ffmpeg survive MPEG-TS muxing through libavformat's 
   trip.check_track(media::MediaKind::Audio);
 }
 
-TEST_CASE("audio-only AAC at 48 kHz survives MPEG-TS muxing", "[containers][ts][libav]") {
+TEST_CASE("containers/ts: audio-only AAC at 48 kHz survives MPEG-TS muxing", "[containers][ts][libav]") {
   const auto trip = round_trip(FixtureKind::AudioOnly48k);
   REQUIRE(trip.demuxed.streams.size() == 1);
   CHECK(trip.demuxed.streams[0].codec == "aac");
@@ -104,7 +104,7 @@ TEST_CASE("audio-only AAC at 48 kHz survives MPEG-TS muxing", "[containers][ts][
   trip.check_track(media::MediaKind::Audio);
 }
 
-TEST_CASE("video-only H.264 survives MPEG-TS muxing", "[containers][ts][libav]") {
+TEST_CASE("containers/ts: video-only H.264 survives MPEG-TS muxing", "[containers][ts][libav]") {
   const auto trip = round_trip(FixtureKind::VideoOnly);
   REQUIRE(trip.demuxed.streams.size() == 1);
   CHECK(trip.demuxed.streams[0].codec == "h264");

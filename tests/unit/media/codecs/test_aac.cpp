@@ -12,7 +12,7 @@ namespace {
 Bytes to_bytes(std::span<const uint8_t> span) { return {span.begin(), span.end()}; }
 }  // namespace
 
-TEST_CASE("ADTS frames lose their headers and give the AudioSpecificConfig", "[media][codecs]") {
+TEST_CASE("codecs/aac: ADTS frames lose their headers and give the AudioSpecificConfig", "[media][codecs]") {
   // AAC LC (profile 1), 44.1 kHz (index 4), 2 channels, frame length 7 + 3, no CRC.
   const Bytes frame{0xFF, 0xF1, 0x50, 0x80, 0x01, 0x5F, 0xFC, 0xAA, 0xBB, 0xCC};
   Bytes two = frame;
@@ -33,7 +33,7 @@ TEST_CASE("ADTS frames lose their headers and give the AudioSpecificConfig", "[m
   CHECK_FALSE(aac::split_adts(Bytes{0xFF, 0xF1, 0x50}));
 }
 
-TEST_CASE("an AudioSpecificConfig gives object type, sample rate and channels", "[media][codecs]") {
+TEST_CASE("codecs/aac: an AudioSpecificConfig gives object type, sample rate and channels", "[media][codecs]") {
   auto lc = aac::parse_audio_specific_config(Bytes{0x12, 0x10});  // LC, 44.1 kHz, stereo
   REQUIRE(lc);
   CHECK(lc->object_type == 2);
@@ -60,7 +60,7 @@ TEST_CASE("an AudioSpecificConfig gives object type, sample rate and channels", 
   CHECK(escaped->object_type == 42);
 }
 
-TEST_CASE("a malformed AudioSpecificConfig is refused with a reason", "[media][codecs]") {
+TEST_CASE("codecs/aac: a malformed AudioSpecificConfig is refused with a reason", "[media][codecs]") {
   CHECK(aac::parse_audio_specific_config(Bytes{}).error() == "AudioSpecificConfig truncated");
   CHECK(aac::parse_audio_specific_config(Bytes{0x12}).error() == "AudioSpecificConfig truncated");
   CHECK(aac::parse_audio_specific_config(Bytes{0x16, 0x90}).error() ==
@@ -69,7 +69,7 @@ TEST_CASE("a malformed AudioSpecificConfig is refused with a reason", "[media][c
   CHECK(aac::parse_audio_specific_config(Bytes{0x02, 0x10}).error() == "AudioSpecificConfig with object type 0 (null)");
 }
 
-TEST_CASE("the ADTS header of a raw frame is built from the AudioSpecificConfig", "[media][codecs]") {
+TEST_CASE("codecs/aac: the ADTS header of a raw frame is built from the AudioSpecificConfig", "[media][codecs]") {
   auto adts = aac::adts_config_from(*aac::parse_audio_specific_config(Bytes{0x12, 0x10}));
   REQUIRE(adts);
   auto header = aac::adts_header(*adts, 3);

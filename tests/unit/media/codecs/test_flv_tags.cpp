@@ -8,7 +8,7 @@
 using namespace mmids::media;
 using Bytes = flv::Bytes;
 
-TEST_CASE("FLV AVC tags carry frame type, packet type and a signed composition time", "[media][codecs]") {
+TEST_CASE("codecs/flv: FLV AVC tags carry frame type, packet type and a signed composition time", "[media][codecs]") {
   CHECK(flv::avc_sequence_header_tag(Bytes{1, 2}) == Bytes{0x17, 0, 0, 0, 0, 1, 2});
   CHECK(flv::avc_frame_tag(true, 66, Bytes{9}) == Bytes{0x17, 1, 0, 0, 66, 9});
   CHECK(flv::avc_frame_tag(false, -1, Bytes{}) == Bytes{0x27, 1, 0xFF, 0xFF, 0xFF});
@@ -17,7 +17,7 @@ TEST_CASE("FLV AVC tags carry frame type, packet type and a signed composition t
   CHECK(flv::aac_frame_tag(Bytes{0xAA}) == Bytes{0xAF, 1, 0xAA});
 }
 
-TEST_CASE("an AVC video tag reads back as built", "[media][codecs]") {
+TEST_CASE("codecs/flv: an AVC video tag reads back as built", "[media][codecs]") {
   const Bytes body = flv::avc_frame_tag(false, -33, Bytes{0, 0, 0, 1, 0x41});
   auto tag = flv::read_video_tag(body);
   REQUIRE(tag);
@@ -37,7 +37,7 @@ TEST_CASE("an AVC video tag reads back as built", "[media][codecs]") {
   CHECK(flv::read_video_tag(Bytes{0x17, 1, 0, 0}).error() == "AVC video tag shorter than its 5-byte header");
 }
 
-TEST_CASE("other video codecs are recognised and named, not parsed as AVC", "[media][codecs]") {
+TEST_CASE("codecs/flv: other video codecs are recognised and named, not parsed as AVC", "[media][codecs]") {
   auto hevc = flv::read_video_tag(Bytes{0x1C, 1, 0, 0, 0, 9});
   REQUIRE(hevc);
   CHECK_FALSE(hevc->is_avc());
@@ -55,7 +55,7 @@ TEST_CASE("other video codecs are recognised and named, not parsed as AVC", "[me
   CHECK_FALSE(flv::read_video_tag(Bytes{0x91, 'a', 'v'}));
 }
 
-TEST_CASE("audio tags: AAC packet types, other formats named", "[media][codecs]") {
+TEST_CASE("codecs/flv: audio tags: AAC packet types, other formats named", "[media][codecs]") {
   auto raw = flv::read_audio_tag(Bytes{0xAF, 1, 0x21, 0x22});
   REQUIRE(raw);
   CHECK(raw->is_aac());

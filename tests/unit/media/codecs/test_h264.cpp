@@ -30,7 +30,7 @@ const Bytes kAvcc{1, 0x64, 0x00, 0x1F, 0xFF, 0xE1, 0, 5, 0x67, 0x64, 0x00, 0x1F,
 
 }  // namespace
 
-TEST_CASE("Annex-B H.264 becomes an avcC record and 4-byte length-prefixed NAL units", "[media][codecs]") {
+TEST_CASE("codecs/h264: Annex-B H.264 becomes an avcC record and 4-byte length-prefixed NAL units", "[media][codecs]") {
   const Bytes stream = annex_b({{0x09, 0xF0}, kSps, kPps, kIdr});
   auto nalus = h264::split_annex_b(stream);
   REQUIRE(nalus.size() == 4);
@@ -49,7 +49,7 @@ TEST_CASE("Annex-B H.264 becomes an avcC record and 4-byte length-prefixed NAL u
   CHECK_FALSE(h264::avcc_from_nalus(h264::split_annex_b(annex_b({kSps, kIdr}))));  // no PPS
 }
 
-TEST_CASE("Annex-B splitting drops bytes before the first start code and trailing zero padding", "[media][codecs]") {
+TEST_CASE("codecs/h264: Annex-B splitting drops bytes before the first start code and trailing zero padding", "[media][codecs]") {
   const Bytes stream{0xAA, 0, 0, 1, 0x65, 1, 0, 0, 0, 0, 1, 0x41, 2};
   auto nalus = h264::split_annex_b(stream);
   REQUIRE(nalus.size() == 2);
@@ -58,7 +58,7 @@ TEST_CASE("Annex-B splitting drops bytes before the first start code and trailin
   CHECK(h264::split_annex_b(Bytes{1, 2, 3}).empty());
 }
 
-TEST_CASE("length-prefixed H.264 whose lengths overrun the packet is refused with a reason", "[media][codecs]") {
+TEST_CASE("codecs/h264: length-prefixed H.264 whose lengths overrun the packet is refused with a reason", "[media][codecs]") {
   auto ok = h264::split_length_prefixed(Bytes{0, 2, 0x65, 1, 0, 1, 0x41}, 2);
   REQUIRE(ok);
   CHECK(ok->size() == 2);
@@ -70,7 +70,7 @@ TEST_CASE("length-prefixed H.264 whose lengths overrun the packet is refused wit
   CHECK_FALSE(h264::split_length_prefixed(Bytes{1}, 0));
 }
 
-TEST_CASE("length-prefixed NAL units become Annex-B, all or nothing", "[media][codecs]") {
+TEST_CASE("codecs/h264: length-prefixed NAL units become Annex-B, all or nothing", "[media][codecs]") {
   Bytes out{0xEE};
   REQUIRE(h264::append_annex_b(Bytes{0, 0, 0, 3, 0x65, 0x88, 0x84, 0, 0, 0, 1, 0x41}, 4, out));
   CHECK(out == Bytes{0xEE, 0, 0, 0, 1, 0x65, 0x88, 0x84, 0, 0, 0, 1, 0x41});
@@ -79,7 +79,7 @@ TEST_CASE("length-prefixed NAL units become Annex-B, all or nothing", "[media][c
   CHECK(untouched == Bytes{0xEE});
 }
 
-TEST_CASE("an avcC record parses into its profile, length size and parameter sets", "[media][codecs]") {
+TEST_CASE("codecs/h264: an avcC record parses into its profile, length size and parameter sets", "[media][codecs]") {
   auto config = h264::parse_avcc(kAvcc);
   REQUIRE(config);
   CHECK(config->profile == 0x64);
@@ -96,7 +96,7 @@ TEST_CASE("an avcC record parses into its profile, length size and parameter set
   CHECK(h264::parse_avcc(two_byte_lengths)->nalu_length_size == 2);
 }
 
-TEST_CASE("a malformed avcC record is refused at every truncation, never over-read", "[media][codecs]") {
+TEST_CASE("codecs/h264: a malformed avcC record is refused at every truncation, never over-read", "[media][codecs]") {
   for (size_t size = 0; size < kAvcc.size(); ++size) {
     // A copy of exactly `size` bytes, so a sanitizer would see any read past it.
     const Bytes truncated(kAvcc.begin(), kAvcc.begin() + static_cast<long>(size));

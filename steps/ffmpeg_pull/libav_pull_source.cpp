@@ -1,6 +1,8 @@
 #include "steps/ffmpeg_pull/libav_pull_source.hpp"
 
-#include "steps/ffmpeg_pull/flv_tag_builder.hpp"
+#include "mmids-core/media/codecs/aac.hpp"
+#include "mmids-core/media/codecs/flv_tags.hpp"
+#include "mmids-core/media/codecs/h264.hpp"
 
 extern "C" {
 #include <libavcodec/avcodec.h>
@@ -27,6 +29,10 @@ struct LibavPullSource::Attempt {
   bool ended = false;  // io thread only
 };
 
+namespace flv = media::flv;
+namespace h264 = media::h264;
+namespace aac = media::aac;
+
 namespace {
 
 using Attempt = LibavPullSource::Attempt;
@@ -39,7 +45,6 @@ constexpr const char* kNetworkTimeoutUs = "10000000";
 // When the source falls this far behind real time (a stall) or its timestamps jump this
 // far ahead, pacing starts over from the current packet instead of bursting or sleeping.
 constexpr auto kPacingSlack = std::chrono::seconds(3);
-constexpr int kAacSamplesPerFrame = 1024;
 
 std::string av_error_text(int code) {
   char text[AV_ERROR_MAX_STRING_SIZE] = {};
@@ -185,13 +190,13 @@ class Demuxer {
     if (video_.index >= 0) {
       const AVCodecParameters* codec = format_->streams[video_.index]->codecpar;
       std::span<const uint8_t> extradata(codec->extradata, codec->extradata ? codec->extradata_size : 0);
-      length_size_ = flv::avcc_length_size(extradata);
+      length_size_ = h264::avcc_length_size(extradata);
       if (length_size_) {
         // Frames are rewritten with 4-byte lengths, so the record must say so.
         flv::Bytes avcc(extradata.begin(), extradata.end());
         avcc[4] |= 0x03;
         send_video_header(avcc, 0);
-      } else if (auto avcc = flv::avcc_from_nalus(flv::split_annex_b(extradata))) {
+      } else if (auto avcc = h264::avcc_from_nalus(h264::split_annex_b(extradata))) {
         send_video_header(*avcc, 0);
       }
     }
@@ -288,34 +293,34 @@ class Demuxer {
   void on_video(std::span<const uint8_t> data, int64_t timestamp, bool keyframe, int32_t composition) {
     std::vector<std::span<const uint8_t>> nalus;
     if (length_size_) {
-      auto split = flv::split_length_prefixed(data, *length_size_);
+      auto split = h264::split_length_prefixed(data, *length_size_);
       if (!split) return warn_once("an H.264 packet whose NAL lengths overrun it");
       nalus = std::move(*split);
-    } else if (flv::starts_with_start_code(data)) {
-      nalus = flv::split_annex_b(data);
+    } else if (h264::starts_with_start_code(data)) {
+      nalus = h264::split_annex_b(data);
       // Annex-B sources (TS, SRT, raw H.264) carry parameter sets in band: a new or
       // changed pair becomes a new sequence header ahead of the frame.
-      if (auto avcc = flv::avcc_from_nalus(nalus)) send_video_header(*avcc, timestamp);
+      if (auto avcc = h264::avcc_from_nalus(nalus)) send_video_header(*avcc, timestamp);
     } else {
       return warn_once("an H.264 packet in neither avcC nor Annex-B framing");
     }
     if (video_.sent_header.empty() || nalus.empty()) return;  // undecodable before a sequence header
-    send(media::MediaKind::Video, timestamp, flv::avc_frame_tag(keyframe, composition, flv::to_length_prefixed(nalus)));
+    send(media::MediaKind::Video, timestamp, flv::avc_frame_tag(keyframe, composition, h264::to_length_prefixed(nalus)));
   }
 
   void on_audio(std::span<const uint8_t> data, int64_t timestamp) {
-    if (!flv::starts_with_adts(data)) {
+    if (!aac::starts_with_adts(data)) {
       if (audio_.sent_header.empty()) return;  // raw AAC needs the extradata's config first
       send(media::MediaKind::Audio, timestamp, flv::aac_frame_tag(data));
       return;
     }
-    auto frames = flv::split_adts(data);
+    auto frames = aac::split_adts(data);
     if (!frames) return warn_once("a malformed ADTS frame");
     for (size_t i = 0; i < frames->size(); ++i) {
       const auto& frame = (*frames)[i];
       if (extradata_asc_.empty()) send_audio_header(frame.audio_specific_config, timestamp);
       // Frames after the first in one packet follow it by 1024 samples each.
-      const int64_t offset = static_cast<int64_t>(i) * kAacSamplesPerFrame * 1000 / frame.sample_rate;
+      const int64_t offset = static_cast<int64_t>(i) * aac::kSamplesPerFrame * 1000 / frame.sample_rate;
       send(media::MediaKind::Audio, timestamp + offset, flv::aac_frame_tag(frame.payload));
     }
   }

@@ -5,7 +5,7 @@
 #include <cstring>
 
 #include "mmids-core/rtmp/protocol/amf0_markers.hpp"
-#include "mmids-core/rtmp/protocol/byte_io.hpp"
+#include "mmids-core/common/byte_io.hpp"
 
 namespace mmids::rtmp {
 

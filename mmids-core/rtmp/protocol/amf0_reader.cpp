@@ -4,7 +4,7 @@
 
 #include "mmids-core/rtmp/protocol/amf0.hpp"
 #include "mmids-core/rtmp/protocol/amf0_markers.hpp"
-#include "mmids-core/rtmp/protocol/byte_io.hpp"
+#include "mmids-core/common/byte_io.hpp"
 
 namespace mmids::rtmp {
 

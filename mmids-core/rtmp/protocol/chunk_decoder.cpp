@@ -4,7 +4,7 @@
 #include <cstring>
 #include <utility>
 
-#include "mmids-core/rtmp/protocol/byte_io.hpp"
+#include "mmids-core/common/byte_io.hpp"
 
 namespace mmids::rtmp {
 

@@ -3,7 +3,7 @@
 #include <string>
 #include <vector>
 
-#include "mmids-core/rtmp/protocol/byte_io.hpp"
+#include "mmids-core/common/byte_io.hpp"
 
 namespace mmids::rtmp {
 

@@ -1,6 +1,6 @@
 #include "mmids-core/rtmp/protocol/data_messages.hpp"
 
-#include "mmids-core/rtmp/protocol/byte_io.hpp"
+#include "mmids-core/common/byte_io.hpp"
 
 namespace mmids::rtmp {
 

@@ -1,12 +1,12 @@
 #pragma once
-// Fixed-width integer readers/writers for the RTMP wire format. RTMP is big-endian
-// everywhere except the message stream id of a fmt 0 chunk header, which is
-// little-endian (a Flash-era accident every implementation preserves).
+// Fixed-width big-endian integer readers/writers: RTMP, FLV, MPEG-TS and the codecs' own
+// records are big-endian (RTMP's one exception, the little-endian message stream id of a
+// fmt 0 chunk header, is written by the chunk encoder itself).
 #include <cstdint>
 #include <cstring>
 #include <vector>
 
-namespace mmids::rtmp::byte_io {
+namespace mmids::byte_io {
 
 inline uint16_t read_u16be(const uint8_t* p) { return static_cast<uint16_t>((p[0] << 8) | p[1]); }
 inline uint32_t read_u24be(const uint8_t* p) {
@@ -54,4 +54,4 @@ inline void put_f64be(std::vector<uint8_t>& out, double value) {
   for (int shift = 56; shift >= 0; shift -= 8) out.push_back(static_cast<uint8_t>(bits >> shift));
 }
 
-}  // namespace mmids::rtmp::byte_io
+}  // namespace mmids::byte_io

@@ -119,8 +119,13 @@ Subscription unregister_later(const std::shared_ptr<RtmpServer::State>& state,
     if (!state || !entry) return;
     auto& entries = (*state).*list;
     entries.erase(std::remove(entries.begin(), entries.end(), entry), entries.end());
-    for (uint64_t connection : std::set(entry->connections)) state->close_connection(connection, "registration removed");
-    state->close_listener_if_unused(entry->registration.port);
+    const auto connections = entry->connections;
+    const uint16_t port = entry->registration.port;
+    // The registrant is going away: dropping the last reference first means the connections
+    // closed below find their entry gone and call none of its callbacks.
+    entry.reset();
+    for (uint64_t connection : connections) state->close_connection(connection, "registration removed");
+    state->close_listener_if_unused(port);
   });
 }
 

@@ -49,7 +49,6 @@ class ServerConnection final : public RtmpConnection {
   const asio::ip::tcp::endpoint peer_;
   log::Fields fields_;
   ServerDialogue dialogue_;
-  std::vector<ServerEvent> events_;  // reused by every read
   std::shared_ptr<PublisherRole> publisher_;
   std::shared_ptr<ViewerRole> viewer_;
 };

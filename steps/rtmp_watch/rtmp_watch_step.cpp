@@ -30,7 +30,7 @@ RtmpWatchStep::RtmpWatchStep(workflows::StepContext context, Options options, St
       options_(std::move(options)),
       outlets_(exact_key(options_.endpoint), media::GopCache::Limits{}, options_.gop_cache) {
   if (reactor) {
-    gate_ = std::make_unique<ReactorViewerGate>(
+    gate_ = std::make_shared<ReactorViewerGate>(
         services.io, *reactor, services.workflows, options_.idle_grace, context_.fields(),
         [this](const std::string& key, const media::MediaNotification& n) { on_routed(key, n); },
         [this](const std::string& key) { outlets_.close_viewers(key, "the reactor withdrew the stream"); });

@@ -28,6 +28,7 @@ class PublisherRole : public std::enable_shared_from_this<PublisherRole> {
   void stop();
 
   [[nodiscard]] bool live() const { return live_; }
+  [[nodiscard]] bool stopped() const { return stopped_; }
 
  private:
   void emit(const media::MediaNotification& notification);

@@ -1,5 +1,6 @@
 #include "mmids-core/rtmp/server/viewer_role.hpp"
 
+#include "mmids-core/rtmp/server/approval.hpp"
 #include "mmids-core/rtmp/server/server_connection.hpp"
 
 namespace mmids::rtmp {
@@ -15,12 +16,7 @@ ViewerRole::ViewerRole(std::weak_ptr<ServerConnection> connection, std::shared_p
 }
 
 void ViewerRole::request_approval(std::function<void(bool)> decided) {
-  auto entry = entry_.lock();
-  if (!entry || !entry->registration.approve) return decided(true);
-  spdlog::debug("{} waiting for approval", fields_);
-  approval_ = entry->registration.approve(request_, [weak = weak_from_this(), decided](bool approved) {
-    if (auto role = weak.lock(); role && !role->stopped_) decided(approved);
-  });
+  approval_ = ask_approval(*this, entry_.lock(), request_, fields_, std::move(decided));
 }
 
 void ViewerRole::start_playing() {

@@ -33,6 +33,7 @@ class ViewerRole : public ViewerSink, public std::enable_shared_from_this<Viewer
   // Moves queued entries into the dialogue until about `budget` bytes are in it.
   void write_queued(ServerDialogue& dialogue, size_t budget);
   [[nodiscard]] bool has_queued() const { return !queue_.empty(); }
+  [[nodiscard]] bool stopped() const { return stopped_; }
 
  private:
   void push(QueuedMessage entry);

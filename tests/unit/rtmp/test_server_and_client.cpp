@@ -157,18 +157,9 @@ TEST_CASE("in process: an aggregate message reaches the player as its parts", "[
   auto publisher = relay.publish("cam");
   auto viewer = relay.play("cam");
   REQUIRE(relay.run_until([&] { return viewer->playing && relay.viewers.size() == 1; }));
-  std::vector<uint8_t> aggregate;
-  auto sub = [&](uint8_t type, uint32_t timestamp, const media::SharedBuffer& body) {
-    const auto size = static_cast<uint32_t>(body.size());
-    append(aggregate, bytes({type, int(size >> 16 & 0xff), int(size >> 8 & 0xff), int(size & 0xff),
-                             int(timestamp >> 16 & 0xff), int(timestamp >> 8 & 0xff), int(timestamp & 0xff), 0, 0, 0, 0}));
-    aggregate.insert(aggregate.end(), body.data(), body.data() + body.size());
-    const uint32_t back = size + 11;
-    append(aggregate, bytes({int(back >> 24), int(back >> 16 & 0xff), int(back >> 8 & 0xff), int(back & 0xff)}));
-  };
-  sub(message_type::video, 0, avc_frame(true, 500, 1));
-  sub(message_type::audio, 20, media::SharedBuffer::copy_of(bytes({0xaf, 1, 1})));
-  publisher->send_message(message(6, message_type::aggregate, 0, 0, media::SharedBuffer::adopt(std::move(aggregate))));
+  auto aggregate = aggregate_of({{message_type::video, 0, avc_frame(true, 500, 1)},
+                                 {message_type::audio, 20, media::SharedBuffer::copy_of(bytes({0xaf, 1, 1}))}});
+  publisher->send_message(message(6, message_type::aggregate, 0, 0, aggregate));
   REQUIRE(relay.run_until([&] { return viewer->media.size() == 2; }));
   CHECK(viewer->media[0].second == avc_frame(true, 500, 1));
   CHECK(viewer->media[1].first == media::MediaKind::Audio);

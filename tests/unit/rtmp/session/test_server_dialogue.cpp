@@ -54,6 +54,17 @@ struct Server {
 };
 
 // A scripted client that has finished the handshake with `server`.
+ScriptedClient connected_client(Server& server, PeerReader& reader);
+
+// ... and connected to app "live" and publishing `key`.
+ScriptedClient publishing_client(Server& server, PeerReader& reader, const std::string& key = "cam") {
+  auto client = connected_client(server, reader);
+  REQUIRE(server.feed(client.connect("live")).ok());
+  REQUIRE(server.feed(client.encode(make_command(1, command_name::publish, 0, Amf0Value::null(),
+                                                 std::vector{Amf0Value::string(key)}))).ok());
+  return client;
+}
+
 ScriptedClient connected_client(Server& server, PeerReader& reader) {
   ScriptedClient client;
   REQUIRE(server.feed(client.hello()).ok());
@@ -180,10 +191,7 @@ TEST_CASE("server dialogue: a refused publish is told BadName", "[rtmp][session]
   Server server;
   server.accept_streams = false;
   PeerReader reader(1 + 2 * kHandshakePacketSize);
-  auto client = connected_client(server, reader);
-  REQUIRE(server.feed(client.connect("live")).ok());
-  REQUIRE(server.feed(client.encode(make_command(1, command_name::publish, 0, Amf0Value::null(),
-                                                 std::vector{Amf0Value::string("cam")}))).ok());
+  auto client = publishing_client(server, reader);
   CHECK(server.dialogue.refused());
   CHECK(status_codes_in(reader.read(server.output())) == std::vector<std::string>{std::string(status::publish_bad_name)});
 }
@@ -213,24 +221,10 @@ TEST_CASE("server dialogue: acknowledgements follow the peer's window and pings 
 TEST_CASE("server dialogue: aggregates arrive as the media messages inside them", "[rtmp][session]") {
   Server server;
   PeerReader reader(1 + 2 * kHandshakePacketSize);
-  auto client = connected_client(server, reader);
-  REQUIRE(server.feed(client.connect("live")).ok());
-  REQUIRE(server.feed(client.encode(make_command(1, command_name::publish, 0, Amf0Value::null(),
-                                                 std::vector{Amf0Value::string("cam")}))).ok());
-  // Two FLV-shaped sub-messages: video at +0 and audio at +20 ms.
-  std::vector<uint8_t> aggregate;
-  auto sub = [&](uint8_t type, uint32_t timestamp, const media::SharedBuffer& body) {
-    const auto size = static_cast<uint32_t>(body.size());
-    append(aggregate, bytes({type, int(size >> 16 & 0xff), int(size >> 8 & 0xff), int(size & 0xff),
-                             int(timestamp >> 16 & 0xff), int(timestamp >> 8 & 0xff), int(timestamp & 0xff), 0, 0, 0, 0}));
-    aggregate.insert(aggregate.end(), body.data(), body.data() + body.size());
-    const uint32_t back = size + 11;
-    append(aggregate, bytes({int(back >> 24), int(back >> 16 & 0xff), int(back >> 8 & 0xff), int(back & 0xff)}));
-  };
-  sub(message_type::video, 100, pattern(50, 1));
-  sub(message_type::audio, 120, pattern(30, 2));
-  REQUIRE(server.feed(client.encode(message(6, message_type::aggregate, 1, 1000,
-                                            media::SharedBuffer::adopt(std::move(aggregate))))).ok());
+  auto client = publishing_client(server, reader);
+  // Two sub-messages: video at +0 and audio at +20 ms.
+  auto aggregate = aggregate_of({{message_type::video, 100, pattern(50, 1)}, {message_type::audio, 120, pattern(30, 2)}});
+  REQUIRE(server.feed(client.encode(message(6, message_type::aggregate, 1, 1000, aggregate))).ok());
   auto media = server.all<server_event::MediaReceived>();
   REQUIRE(media.size() == 2);
   CHECK(media[0].kind == media::MediaKind::Video);
@@ -243,10 +237,7 @@ TEST_CASE("server dialogue: aggregates arrive as the media messages inside them"
 TEST_CASE("server dialogue: closing the stream ends the role and says Unpublish.Success", "[rtmp][session]") {
   Server server;
   PeerReader reader(1 + 2 * kHandshakePacketSize);
-  auto client = connected_client(server, reader);
-  REQUIRE(server.feed(client.connect("live")).ok());
-  REQUIRE(server.feed(client.encode(make_command(1, command_name::publish, 0, Amf0Value::null(),
-                                                 std::vector{Amf0Value::string("cam")}))).ok());
+  auto client = publishing_client(server, reader);
   REQUIRE(server.feed(client.encode(make_command(0, command_name::fc_unpublish, 0, Amf0Value::null()))).ok());
   REQUIRE(server.feed(client.encode(make_command(0, command_name::delete_stream, 0, Amf0Value::null()))).ok());
   CHECK(server.all<server_event::StreamClosed>().size() == 1);  // FCUnpublish, then deleteStream finds nothing open

@@ -76,11 +76,11 @@ class RoutesTest(LookupTestCase):
         metrics = harness.http_request("GET", base + "/metrics")
         self.assertEqual(metrics.status, 200)
         self.assertTrue(metrics.headers["content-type"].startswith("text/plain; version=0.0.4"))
-        for line in ['mmids_lookup_lookups_total{route="publisher_lookup",result="recorded"} 1',
-                     'mmids_lookup_lookups_total{route="publisher_lookup",result="bad_request"} 5',
-                     'mmids_lookup_lookups_total{route="watcher_lookup",result="found"} 1',
-                     'mmids_lookup_lookup_duration_seconds_count{route="watcher_lookup"} 1',
-                     "mmids_lookup_live_streams 1", "mmids_lookup_store_up 1"]:
+        for line in ['mmids_lookup_requests_total{outcome="recorded",route="publisher_lookup"} 1',
+                     'mmids_lookup_requests_total{outcome="bad_request",route="publisher_lookup"} 5',
+                     'mmids_lookup_requests_total{outcome="found",route="watcher_lookup"} 1',
+                     'mmids_lookup_request_seconds_count{route="watcher_lookup"} 1',
+                     "mmids_lookup_streams 1", "mmids_lookup_store_up 1"]:
             self.assertIn(line, metrics.text.splitlines())
 
         page = harness.http_request("GET", base + "/")

@@ -83,19 +83,28 @@ void LookupService::refuse_store_error(const std::string& route, const log::Fiel
 
 void LookupService::publisher_lookup(const http::Request& request, http::Responder respond) {
   auto start = Clock::now();
-  auto admitted = admit(request, respond, "publisher_lookup", NodeRoute::publisher, start);
-  if (!admitted) return;
-  AuthQuery query{"publish", admitted->body.stream_name, admitted->body.client_address, admitted->body.query,
-                  admitted->source};
-  publishers_->authorise(query, [this, admitted = std::move(*admitted), start, respond = std::move(respond)](
-                                    AuthDecision decision) mutable {
+  if (auto admitted = admit(request, respond, "publisher_lookup", NodeRoute::publisher, start)) {
+    authorise_then(std::move(*admitted), *publishers_, "publisher_lookup", start, std::move(respond),
+                   &LookupService::record_publisher);
+  }
+}
+
+void LookupService::authorise_then(Admitted admitted, ClientAuthoriser& authoriser, const char* route,
+                                   Clock::time_point start, http::Responder respond, Next next) {
+  const bool publishing = std::string_view(route) == "publisher_lookup";
+  AuthQuery query{publishing ? "publish" : "watch", admitted.body.stream_name, admitted.body.client_address,
+                  admitted.body.query, admitted.source};
+  authoriser.authorise(query, [this, &authoriser, route, publishing, next, admitted = std::move(admitted), start,
+                               respond = std::move(respond)](AuthDecision decision) mutable {
     if (!decision.allowed) {
-      spdlog::info("{} publisher refused by {} authorisation: {}", admitted.fields, publishers_->mode(), decision.reason);
-      metrics_.refusals.inc({"publisher_lookup", "unauthorised"});
-      metrics_.count("publisher_lookup", "unauthorised", start);
-      return respond(http::Response::error(404, "not authorised to publish this stream"));
+      spdlog::info("{} {} refused by {} authorisation: {}", admitted.fields, publishing ? "publisher" : "viewer",
+                   authoriser.mode(), decision.reason);
+      metrics_.refusals.inc({route, "unauthorised"});
+      metrics_.count(route, "unauthorised", start);
+      return respond(http::Response::error(
+          404, publishing ? "not authorised to publish this stream" : "not authorised to watch this stream"));
     }
-    record_publisher(std::move(admitted), start, std::move(respond));
+    (this->*next)(std::move(admitted), start, std::move(respond));
   });
 }
 
@@ -116,20 +125,10 @@ void LookupService::record_publisher(Admitted admitted, Clock::time_point start,
 
 void LookupService::watcher_lookup(const http::Request& request, http::Responder respond) {
   auto start = Clock::now();
-  auto admitted = admit(request, respond, "watcher_lookup", NodeRoute::watcher, start);
-  if (!admitted) return;
-  AuthQuery query{"watch", admitted->body.stream_name, admitted->body.client_address, admitted->body.query,
-                  admitted->source};
-  viewers_->authorise(query, [this, admitted = std::move(*admitted), start, respond = std::move(respond)](
-                                 AuthDecision decision) mutable {
-    if (!decision.allowed) {
-      spdlog::info("{} viewer refused by {} authorisation: {}", admitted.fields, viewers_->mode(), decision.reason);
-      metrics_.refusals.inc({"watcher_lookup", "unauthorised"});
-      metrics_.count("watcher_lookup", "unauthorised", start);
-      return respond(http::Response::error(404, "not authorised to watch this stream"));
-    }
-    answer_watcher(std::move(admitted), start, std::move(respond));
-  });
+  if (auto admitted = admit(request, respond, "watcher_lookup", NodeRoute::watcher, start)) {
+    authorise_then(std::move(*admitted), *viewers_, "watcher_lookup", start, std::move(respond),
+                   &LookupService::answer_watcher);
+  }
 }
 
 void LookupService::answer_watcher(Admitted admitted, Clock::time_point start, http::Responder respond) {

@@ -53,6 +53,10 @@ class LookupService {
   void watcher_lookup(const http::Request& request, http::Responder respond);
   void publisher_end(const http::Request& request, http::Responder respond);
   void watcher_end(const http::Request& request, http::Responder respond);
+  // Asks the authoriser about the admitted lookup; refuses with 404, or goes on with next.
+  using Next = void (LookupService::*)(Admitted, Clock::time_point, http::Responder);
+  void authorise_then(Admitted admitted, ClientAuthoriser& authoriser, const char* route, Clock::time_point start,
+                      http::Responder respond, Next next);
   void record_publisher(Admitted admitted, Clock::time_point start, http::Responder respond);
   void answer_watcher(Admitted admitted, Clock::time_point start, http::Responder respond);
 

@@ -92,7 +92,9 @@ Family<Metric>& make(std::vector<std::unique_ptr<Family<Metric>>>& owned, Builde
                      const std::string& name, const std::string& help, std::vector<std::string> label_names,
                      std::size_t max_series, std::vector<double> buckets = {}) {
   auto& native = builder.Name(name).Help(help).Register(registry);
+  const bool plain = label_names.empty();
   owned.push_back(std::make_unique<Family<Metric>>(native, name, std::move(label_names), max_series, std::move(buckets)));
+  if (plain) owned.back()->at();  // no labels to wait for: exported (as 0) at once
   return *owned.back();
 }
 
@@ -102,28 +104,19 @@ Registry::Registry() : registry_(std::make_shared<prometheus::Registry>()) {}
 
 CounterFamily& Registry::counter(const std::string& name, const std::string& help, std::vector<std::string> label_names,
                                  std::size_t max_series) {
-  bool plain = label_names.empty();
-  auto& family = make(counters_, prometheus::BuildCounter(), *registry_, name, help, std::move(label_names), max_series);
-  if (plain) family.at();
-  return family;
+  return make(counters_, prometheus::BuildCounter(), *registry_, name, help, std::move(label_names), max_series);
 }
 
 GaugeFamily& Registry::gauge(const std::string& name, const std::string& help, std::vector<std::string> label_names,
                              std::size_t max_series) {
-  bool plain = label_names.empty();
-  auto& family = make(gauges_, prometheus::BuildGauge(), *registry_, name, help, std::move(label_names), max_series);
-  if (plain) family.at();
-  return family;
+  return make(gauges_, prometheus::BuildGauge(), *registry_, name, help, std::move(label_names), max_series);
 }
 
 HistogramFamily& Registry::histogram(const std::string& name, const std::string& help,
                                      std::vector<std::string> label_names, std::vector<double> buckets,
                                      std::size_t max_series) {
-  bool plain = label_names.empty();
-  auto& family = make(histograms_, prometheus::BuildHistogram(), *registry_, name, help, std::move(label_names),
-                      max_series, std::move(buckets));
-  if (plain) family.at();
-  return family;
+  return make(histograms_, prometheus::BuildHistogram(), *registry_, name, help, std::move(label_names), max_series,
+              std::move(buckets));
 }
 
 std::string Registry::render() const {

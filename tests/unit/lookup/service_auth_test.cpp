@@ -1,12 +1,14 @@
 // lookup-server: node authentication (networks, signed requests) and publisher/viewer
 // authorisation (key file, tokens, an operator's endpoint), through the routes.
+#include "lookup-server/key_file_auth.hpp"
+#include "mmids-core/http/server.hpp"
 #include "mmids-core/signing/request_signature.hpp"
 #include "mmids-core/signing/stream_token.hpp"
 #include "tests/unit/lookup/service_fixture.hpp"
-#include "tests/unit/reactor/reactor_test_support.hpp"
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -38,6 +40,26 @@ std::string temp_file(const std::string& text) {
   std::ofstream(path) << text;
   return path;
 }
+
+// The operator's auth endpoint: records what it is asked, refuses the stream "banned".
+struct AuthEndpoint {
+  explicit AuthEndpoint(boost::asio::io_context& io) {
+    http::Router router;
+    router.add("POST", "/check", [this](const http::Request& request, http::Responder respond) {
+      auto body = nlohmann::json::parse(request.body);
+      asked.push_back(body);
+      respond(http::Response::text(body["stream_name"] == "banned" ? 403 : 200, ""));
+    });
+    server = std::make_unique<http::Server>(io, std::move(router), http::ServerOptions{});
+    server->start();
+  }
+  [[nodiscard]] std::string url() const { return "http://127.0.0.1:" + std::to_string(server->port()) + "/check"; }
+  [[nodiscard]] std::size_t count_for(const std::string& stream) const {
+    return static_cast<std::size_t>(std::count_if(asked.begin(), asked.end(), [&](const auto& b) { return b["stream_name"] == stream; }));
+  }
+  std::vector<nlohmann::json> asked;
+  std::unique_ptr<http::Server> server;
+};
 
 }  // namespace
 
@@ -140,18 +162,17 @@ TEST_CASE("lookup: key file authorisation compares the key and follows edits of 
 }
 
 TEST_CASE("lookup: endpoint authorisation asks the operator's endpoint and caches its answer", "[lookup]") {
-  reactor::testing::LookupServer* endpoint = nullptr;
+  AuthEndpoint* endpoint = nullptr;
   Fixture f([&](boost::asio::io_context& io, std::vector<std::shared_ptr<void>>& keep) {
-    auto server = std::make_shared<reactor::testing::LookupServer>(io);
+    auto server = std::make_shared<AuthEndpoint>(io);
     endpoint = server.get();
     keep.push_back(server);
     LookupConfig config;
     config.publishers.mode = ClientAuthConfig::Mode::endpoint;
-    config.publishers.endpoint = server->url("/check");
+    config.publishers.endpoint = server->url();
     config.publishers.cache = std::chrono::seconds(30);
     return config;
   });
-  endpoint->answer_for("banned", reactor::testing::ScriptedAnswer::status_only(403));
   CHECK(f.call("POST", "/publisher_lookup", body_of("cam1", "token=abc")).status == 200);
   CHECK(f.call("POST", "/publisher_lookup", body_of("cam1", "token=abc")).status == 200);
   CHECK(endpoint->count_for("cam1") == 1);  // the second answer came from the cache
@@ -162,7 +183,7 @@ TEST_CASE("lookup: endpoint authorisation asks the operator's endpoint and cache
   CHECK(endpoint->count_for("banned") == 1);
 
   // What the endpoint is told.
-  auto sent = nlohmann::json::parse(endpoint->requests().front().body);
+  const auto& sent = endpoint->asked.front();
   CHECK(sent["action"] == "publish");
   CHECK(sent["stream_name"] == "cam1");
   CHECK(sent["client_address"] == "198.51.100.20");

@@ -49,7 +49,7 @@ class RoutesTest(LookupTestCase):
         self.assertEqual(harness.http_request("GET", base + "/publisher_lookup").status, 405)
         wrong = harness.http_request("PUT", base + "/watcher_lookup", body="{}")
         self.assertEqual(wrong.status, 405)
-        self.assertEqual(wrong.headers["allow"], "POST")
+        self.assertEqual(wrong.headers["allow"], "DELETE, POST")
         self.assertEqual(harness.http_request("POST", base + "/streams").status, 405)
         missing = harness.http_request("GET", base + "/nothing/here")
         self.assertEqual(missing.status, 404)

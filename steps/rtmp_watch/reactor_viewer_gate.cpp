@@ -6,7 +6,7 @@ struct ReactorViewerGate::KeyState {
   explicit KeyState(asio::io_context& io) : grace(io) {}
   Subscription lookup;
   std::optional<reactor::ReactorVerdict> verdict;
-  std::vector<rtmp::Approval> waiting;
+  std::vector<endpoint::Approval> waiting;
   size_t holders = 0;
   asio::steady_timer grace;
   std::vector<std::string> routed_names;
@@ -49,7 +49,7 @@ ReactorViewerGate::KeyState& ReactorViewerGate::state_for(const std::string& key
   return *state;
 }
 
-Subscription ReactorViewerGate::approve(const std::string& key, rtmp::Approval approval) {
+Subscription ReactorViewerGate::approve(const std::string& key, endpoint::Approval approval) {
   KeyState& state = state_for(key);
   ++state.holders;
   state.grace.cancel();

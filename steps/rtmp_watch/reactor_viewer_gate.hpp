@@ -30,7 +30,7 @@ class ReactorViewerGate : public std::enable_shared_from_this<ReactorViewerGate>
 
   // The watcher registration's approver: answers when the reactor has, and holds the
   // key's lookup until the returned lease is released.
-  Subscription approve(const std::string& key, rtmp::Approval approval);
+  Subscription approve(const std::string& key, endpoint::Approval approval);
   // Drops every lookup at once (the step is going away).
   void shutdown();
 

@@ -10,7 +10,7 @@
 namespace mmids::rtmp {
 
 template <typename Role, typename Entry>
-Subscription ask_approval(Role& role, const std::shared_ptr<Entry>& entry, const StreamRequest& request,
+Subscription ask_approval(Role& role, const std::shared_ptr<Entry>& entry, const endpoint::StreamRequest& request,
                           const log::Fields& fields, std::function<void(bool approved)> decided) {
   if (!entry || !entry->registration.approve) {
     decided(true);

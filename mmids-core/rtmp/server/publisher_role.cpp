@@ -6,7 +6,7 @@
 namespace mmids::rtmp {
 
 PublisherRole::PublisherRole(std::weak_ptr<RtmpServer::State> server, std::shared_ptr<PublisherEntry> entry,
-                             StreamRequest request, log::Fields fields)
+                             endpoint::StreamRequest request, log::Fields fields)
     : server_(std::move(server)), entry_(entry), request_(std::move(request)), fields_(std::move(fields)) {
   entry->connections.insert(request_.connection_id);
 }

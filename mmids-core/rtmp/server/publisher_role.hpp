@@ -13,7 +13,7 @@ namespace mmids::rtmp {
 
 class PublisherRole : public std::enable_shared_from_this<PublisherRole> {
  public:
-  PublisherRole(std::weak_ptr<RtmpServer::State> server, std::shared_ptr<PublisherEntry> entry, StreamRequest request,
+  PublisherRole(std::weak_ptr<RtmpServer::State> server, std::shared_ptr<PublisherEntry> entry, endpoint::StreamRequest request,
                 log::Fields fields);
 
   // Asks the registrant's approver (accepted at once without one). `decided` runs once
@@ -35,7 +35,7 @@ class PublisherRole : public std::enable_shared_from_this<PublisherRole> {
 
   std::weak_ptr<RtmpServer::State> server_;
   std::weak_ptr<PublisherEntry> entry_;
-  StreamRequest request_;
+  endpoint::StreamRequest request_;
   log::Fields fields_;
   Subscription approval_;
   media::StreamId stream_id_ = 0;

@@ -131,7 +131,7 @@ Subscription unregister_later(const std::shared_ptr<RtmpServer::State>& state,
 
 }  // namespace
 
-Result<Subscription> RtmpServer::register_publisher(PublisherRegistration registration) {
+Result<Subscription> RtmpServer::register_publisher(endpoint::PublisherRegistration registration) {
   std::string conflict = find_conflict(state_->publishers, registration.port, registration.app, registration.stream_key);
   if (conflict.empty()) conflict = ensure_listener(*state_, registration.port, registration.tls);
   if (!conflict.empty()) return Error(std::move(conflict));
@@ -140,7 +140,7 @@ Result<Subscription> RtmpServer::register_publisher(PublisherRegistration regist
   return unregister_later(state_, &State::publishers, entry);
 }
 
-Result<Subscription> RtmpServer::register_watcher(WatcherRegistration registration) {
+Result<Subscription> RtmpServer::register_watcher(endpoint::WatcherRegistration registration) {
   std::string conflict = find_conflict(state_->watchers, registration.port, registration.app, registration.stream_key);
   if (conflict.empty()) conflict = ensure_listener(*state_, registration.port, registration.tls);
   if (!conflict.empty()) return Error(std::move(conflict));

@@ -88,8 +88,8 @@ void ServerConnection::on_event(server_event::ConnectRequested& event) {
   }
 }
 
-StreamRequest ServerConnection::request_for(const std::string& key, const std::string& query) const {
-  return StreamRequest{id_, port_, dialogue_.app(), key, query, net::normalize(peer_.address()), peer_.port()};
+endpoint::StreamRequest ServerConnection::request_for(const std::string& key, const std::string& query) const {
+  return endpoint::StreamRequest{id_, port_, dialogue_.app(), key, query, net::normalize(peer_.address()), peer_.port()};
 }
 
 void ServerConnection::refuse(std::string_view code, const std::string& description, bool publish) {

@@ -25,7 +25,7 @@ struct Relay {
     options.bind_address = "127.0.0.1";
     options.tls = tls;
     server = std::make_unique<RtmpServer>(io, options);
-    PublisherRegistration publishers;
+    endpoint::PublisherRegistration publishers;
     publishers.port = 0;
     publishers.app = "live";
     publishers.tls = tls != nullptr;
@@ -36,15 +36,15 @@ struct Relay {
     auto registered = server->register_publisher(std::move(publishers));
     REQUIRE(registered.ok());
     publisher_lease = std::move(registered).value();
-    WatcherRegistration watchers;
+    endpoint::WatcherRegistration watchers;
     watchers.port = 0;
     watchers.app = "live";
     watchers.tls = tls != nullptr;
-    watchers.approve = [this](const StreamRequest& request, Approval approval) {
+    watchers.approve = [this](const endpoint::StreamRequest& request, endpoint::Approval approval) {
       approval(request.stream_key != "forbidden");
       return Subscription();
     };
-    watchers.on_viewer_joined = [this](std::shared_ptr<ViewerSink> viewer, const std::string&) {
+    watchers.on_viewer_joined = [this](std::shared_ptr<endpoint::ViewerSink> viewer, const std::string&) {
       for (const auto& notification : published)
         if (std::holds_alternative<media::NewStream>(notification)) viewer->send(notification);
       viewers.push_back(viewer);
@@ -101,7 +101,7 @@ struct Relay {
   Subscription publisher_lease, watcher_lease;
   uint16_t port = 0;
   std::vector<media::MediaNotification> published;
-  std::vector<std::shared_ptr<ViewerSink>> viewers;
+  std::vector<std::shared_ptr<endpoint::ViewerSink>> viewers;
 };
 
 media::SharedBuffer avc_sequence_header() {

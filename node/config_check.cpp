@@ -19,8 +19,9 @@ CheckedConfig check_parsed(config::ParseResult parsed, std::string_view file_nam
 
   auto settings = settings::read_node_settings(checked.config);
   checked.settings = settings.settings;
-  for (auto& error : settings.errors) checked.errors.push_back(std::string(file_name) + ": " + error);
-  for (auto& warning : settings.warnings) checked.warnings.push_back(std::string(file_name) + ": " + warning);
+  // Settings errors name their file, line and column themselves (from the parse).
+  for (auto& error : settings.errors) checked.errors.push_back(error);
+  for (auto& warning : settings.warnings) checked.warnings.push_back(warning + " (warning)");
 
   asio::io_context io;
   workflows::StepRegistry registry;

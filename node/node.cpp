@@ -10,6 +10,8 @@ Node::Node(asio::io_context& io, config::NodeConfig config, settings::NodeSettin
   rtmp::RtmpServerOptions rtmp_options;
   rtmp_options.bind_address = settings_.bind_address;
   rtmp_options.publish_timeout = settings_.publish_timeout;
+  rtmp_options.max_connections = settings_.max_connections;
+  rtmp_options.max_connections_per_address = settings_.max_connections_per_address;
   rtmp_options.tls = make_rtmps_context(settings_);
   rtmp_ = std::make_unique<rtmp::RtmpServer>(io_, std::move(rtmp_options));
   workflows_ = std::make_unique<workflows::WorkflowManager>(io_, registry_);
@@ -34,6 +36,7 @@ void Node::start() {
   if (settings_.http_api_port) {
     http::Router router;
     api::add_workflow_routes(router, *workflows_);
+    if (!settings_.http_api_token.empty()) api::require_bearer_token(router, settings_.http_api_token);
     http::ServerOptions options;
     options.address = settings_.http_api_address;
     options.port = *settings_.http_api_port;

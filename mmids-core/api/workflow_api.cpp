@@ -1,5 +1,7 @@
 #include "mmids-core/api/workflow_api.hpp"
 
+#include "mmids-core/signing/hmac.hpp"
+
 #include "mmids-core/config/parser.hpp"
 
 #include <nlohmann/json.hpp>
@@ -82,6 +84,22 @@ void add_workflow_routes(http::Router& router, workflows::WorkflowManager& manag
     const std::string name = request.path.substr(kWorkflowsPrefix.size());
     if (!manager.stop(name)) return respond(http::Response::error(404, "no workflow named '" + name + "'"));
     respond(http::Response::json(200, {{"workflow", name}, {"result", "stopped"}}));
+  });
+}
+
+void require_bearer_token(http::Router& router, std::string token) {
+  router.set_guard([token = std::move(token)](const http::Request& request) -> std::optional<http::Response> {
+    const std::string presented = request.header("authorization");
+    constexpr std::string_view scheme = "Bearer ";
+    if (presented.size() > scheme.size() && presented.compare(0, scheme.size(), scheme) == 0 &&
+        signing::constant_time_equal(std::string_view(presented).substr(scheme.size()), token)) {
+      return std::nullopt;
+    }
+    spdlog::info("HTTP API: {} {} from {} refused: {}", request.method, request.path, request.peer_address.to_string(),
+                 presented.empty() ? "no bearer token" : "wrong bearer token");
+    auto refusal = http::Response::error(401, "a valid bearer token is required (Authorization: Bearer <http_api_token>)");
+    refusal.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"mmids\"");
+    return refusal;
   });
 }
 

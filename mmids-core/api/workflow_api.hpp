@@ -14,6 +14,10 @@ namespace mmids::api {
 // Adds the routes to `router`; the manager must outlive the server.
 void add_workflow_routes(http::Router& router, workflows::WorkflowManager& manager);
 
+// Every request must carry `Authorization: Bearer <token>` (compared in constant time);
+// others get 401 with a WWW-Authenticate challenge. For an API reachable off loopback.
+void require_bearer_token(http::Router& router, std::string token);
+
 // The JSON document GET /workflows/NAME answers with.
 nlohmann::json workflow_to_json(const workflows::WorkflowView& view);
 

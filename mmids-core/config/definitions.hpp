@@ -71,6 +71,7 @@ bool operator==(const ReactorDefinition& a, const ReactorDefinition& b);  // all
 
 struct NodeConfig {
   std::map<std::string, std::optional<std::string>> settings;  // a bare setting: nullopt
+  std::map<std::string, SourceLocation> setting_locations;     // where each setting was (last) given
   std::vector<WorkflowDefinition> workflows;                    // in file order
   std::vector<ReactorDefinition> reactors;                      // in file order
 };

@@ -125,6 +125,7 @@ void NodeReader::setting(const LineShape& shape) {
   if (config_.settings.contains(*key))
     diag_.warning(shape.number, shape.words[0].column, "setting " + in_quotes(*key) + " is given again; the last one counts");
   config_.settings[*key] = std::move(value);
+  config_.setting_locations[*key] = diag_.at(shape.number, shape.words[0].column);
 }
 
 void NodeReader::reactor_parameter(const LineShape& shape, Block& block) {

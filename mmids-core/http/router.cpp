@@ -23,6 +23,9 @@ void Router::dispatch(const Request& request, Responder responder) const {
     *answered = true;
     responder(std::move(response));
   };
+  if (guard_) {
+    if (auto refusal = guard_(request)) return once(std::move(*refusal));
+  }
 
   // The routes that own this path: the exact ones if any, else the longest prefix.
   std::vector<const Route*> owners;

@@ -9,6 +9,16 @@ namespace {
 
 bool is_ip_address(const std::string& text) { return net::parse_address(text).ok(); }
 
+std::string location_of(const config::NodeConfig& config, const std::string& key) {
+  auto it = config.setting_locations.find(key);
+  return it == config.setting_locations.end() ? std::string() : it->second.to_string();
+}
+
+std::string located(const config::NodeConfig& config, const std::string& key, const std::string& message) {
+  const std::string where = location_of(config, key);
+  return where.empty() ? message : where + ": " + message;
+}
+
 std::optional<uint16_t> parse_port(const std::string& key, const std::string& text, std::vector<std::string>& errors) {
   auto port = net::parse_port(text);
   if (!port.ok()) {
@@ -24,6 +34,19 @@ SettingsResult read_node_settings(const config::NodeConfig& config) {
   SettingsResult result;
   NodeSettings& s = result.settings;
   for (const auto& [key, value] : config.settings) {
+    const size_t errors_before = result.errors.size();
+    const size_t warnings_before = result.warnings.size();
+    // Whatever this setting's checks say is prefixed with where it is ("file:line:column: ").
+    struct Locate {
+      SettingsResult& result;
+      size_t errors_before, warnings_before;
+      std::string where;
+      ~Locate() {
+        if (where.empty()) return;
+        for (size_t i = errors_before; i < result.errors.size(); ++i) result.errors[i] = where + ": " + result.errors[i];
+        for (size_t i = warnings_before; i < result.warnings.size(); ++i) result.warnings[i] = where + ": " + result.warnings[i];
+      }
+    } locate{result, errors_before, warnings_before, location_of(config, key)};
     const std::string text = value.value_or("");
     auto require_value = [&] {
       if (!value || value->empty()) result.errors.push_back("setting '" + key + "' needs a value");
@@ -59,15 +82,35 @@ SettingsResult read_node_settings(const config::NodeConfig& config) {
       if (require_value()) s.tls_key_path = text;
     } else if (key == "tls_cert_password") {
       if (require_value()) s.tls_cert_password = text;
+    } else if (key == "max_connections" || key == "max_connections_per_address") {
+      if (!require_value()) continue;
+      char* end = nullptr;
+      const unsigned long long count = std::strtoull(text.c_str(), &end, 10);
+      if (text[0] == '-' || end != text.c_str() + text.size() || count < 1 || count > 1'000'000) {
+        result.errors.push_back("setting '" + key + "' must be a whole number from 1 to 1000000, got '" + text + "'");
+        continue;
+      }
+      (key == "max_connections" ? s.max_connections : s.max_connections_per_address) = static_cast<size_t>(count);
+    } else if (key == "http_api_token") {
+      if (require_value()) s.http_api_token = text;
     } else {
       result.warnings.push_back("unknown setting '" + key + "' is ignored");
     }
   }
   if (!s.tls_key_path.empty() && s.tls_cert_path.empty()) {
-    result.errors.push_back("setting 'tls_key_path' needs 'tls_cert_path'");
+    result.errors.push_back(located(config, "tls_key_path", "setting 'tls_key_path' needs 'tls_cert_path'"));
   }
   if (!s.tls_key_path.empty() && !s.tls_cert_password.empty()) {
-    result.errors.push_back("give either 'tls_key_path' (PEM) or 'tls_cert_password' (PFX), not both");
+    result.errors.push_back(
+        located(config, "tls_cert_password", "give either 'tls_key_path' (PEM) or 'tls_cert_password' (PFX), not both"));
+  }
+  // The API changes what the node runs: off loopback it must not be open to whoever reaches it.
+  auto api_address = net::parse_address(s.http_api_address);
+  if (s.http_api_port && api_address.ok() && !api_address->is_loopback() && s.http_api_token.empty()) {
+    result.errors.push_back(located(config, "http_api_address",
+                                    "setting 'http_api_address' " + s.http_api_address +
+                                        " is reachable off this host: set 'http_api_token' (clients send "
+                                        "Authorization: Bearer <token>) or use a loopback address"));
   }
   return result;
 }

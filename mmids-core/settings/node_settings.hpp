@@ -15,6 +15,7 @@ struct NodeSettings {
   std::string ffmpeg_path = "ffmpeg";        // found on PATH unless a path is given
   std::optional<uint16_t> http_api_port;     // no port: no HTTP API
   std::string http_api_address = "127.0.0.1";
+  std::string http_api_token;                // bearer token the API requires (needed off loopback)
   std::string tls_cert_path;                 // PEM certificate, or PFX with a password
   std::string tls_key_path;                  // PEM key
   std::string tls_cert_password;             // PFX password
@@ -25,6 +26,9 @@ struct NodeSettings {
   // A publisher that sends nothing this long is closed (rtmp_receive's publish_timeout
   // argument overrides it per step).
   std::chrono::milliseconds publish_timeout{5000};
+  // RTMP connections past these are closed at accept (abuse limits).
+  size_t max_connections = 10000;
+  size_t max_connections_per_address = 1000;
 
   // The address local ffmpeg processes connect to: bind_address, or loopback when unset.
   [[nodiscard]] std::string local_rtmp_host() const {

@@ -32,6 +32,15 @@ class NodeProgramTest(harness.E2ETestCase):
         self.assertIn(f"{path}:4:1:", result.stdout)
         self.assertIn("error(s)", result.stdout)
 
+    def test_check_names_where_a_bad_setting_is_and_guards_an_open_api(self):
+        path = self.write("settings.config", "settings {\n  http_api_port 9011\n  http_api_address 0.0.0.0\n"
+                                             "  publish_timeout soon\n}\n")
+        result = self.run_mmids("--check", path)
+        self.assertEqual(result.returncode, 1, result.stdout)
+        self.assertIn(f"{path}:4:3: setting 'publish_timeout' must be a number of seconds", result.stdout)
+        self.assertIn(f"{path}:3:3: setting 'http_api_address' 0.0.0.0 is reachable off this host: "
+                      "set 'http_api_token'", result.stdout)
+
     def test_check_accepts_the_seed_configs_with_a_summary(self):
         for role in ("single-node",):
             path = os.path.join(harness.source_dir(), "configs", f"{role}.config")

@@ -1,5 +1,6 @@
 #include "mmids-core/rtmp/server/rtmp_server.hpp"
 
+#include "mmids-core/net/address.hpp"
 #include "mmids-core/net/socket_options.hpp"
 #include "mmids-core/rtmp/server/server_connection.hpp"
 
@@ -46,6 +47,18 @@ asio::awaitable<void> accept_loop(std::weak_ptr<RtmpServer::State> weak_state, u
     boost::system::error_code peer_error;
     const auto peer = socket.remote_endpoint(peer_error);
     if (peer_error) continue;  // gone before we looked
+    const auto address = net::normalize(peer.address());
+    if (auto refusal = state->over_limits(address)) {
+      // Rate-limited: a flood of refusals must not flood the log as well.
+      if (std::chrono::steady_clock::now() - state->last_limit_log > std::chrono::seconds(1)) {
+        state->last_limit_log = std::chrono::steady_clock::now();
+        spdlog::warn("[port={} peer={}] connection refused: {}", port, net::endpoint_text(peer), *refusal);
+      }
+      boost::system::error_code ignored;
+      socket.close(ignored);
+      continue;
+    }
+    state->count_in(address);
     const uint64_t id = state->next_connection_id++;
     auto transport = listener.tls ? std::make_shared<RtmpTransport>(std::move(socket), *state->options.tls)
                                   : std::make_shared<RtmpTransport>(std::move(socket));

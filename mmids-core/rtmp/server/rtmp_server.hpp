@@ -29,9 +29,13 @@ struct RtmpServerOptions {
   uint32_t window_ack_size = 2'500'000;
   // Deadlines per phase of a connection (RtmpTransport):
   std::chrono::milliseconds connect_timeout{10000};   // TLS + handshake + connect, from accept
+  std::chrono::milliseconds first_byte_timeout{3000}; // a new connection that sends nothing is closed sooner
   std::chrono::milliseconds command_timeout{30000};   // connected: silence before publish or play
   std::chrono::milliseconds publish_timeout{5000};    // publishing: silence before it is closed
   std::chrono::milliseconds write_timeout{10000};     // any write that blocks longer closes
+  // Abuse limits: connections past them are closed at accept, before any byte is read.
+  size_t max_connections = 10000;             // on the whole server (every port)
+  size_t max_connections_per_address = 1000;  // from one peer address (pulls of many streams share one)
 };
 
 class RtmpServer {

@@ -54,12 +54,19 @@ void ServerConnection::start(std::shared_ptr<RtmpTransport> transport, bool tls)
   transport->set_deadline(RtmpTransport::Clock::now() + options_.connect_timeout,
                           "no RTMP connect before the deadline");
   transport->set_write_timeout(options_.write_timeout);
+  // Until its first bytes arrive (C0C1 or a TLS hello), a connection gets a shorter leash.
+  transport->set_read_timeout(options_.first_byte_timeout);
   attach(std::move(transport), tls);
 }
 
 void ServerConnection::on_started() {}
 
 Status ServerConnection::on_bytes(std::span<const uint8_t> bytes) {
+  if (!received_any_) {
+    received_any_ = true;
+    // It spoke: the connect deadline alone bounds the rest of the handshake.
+    if (!dialogue_.handshake_done()) transport()->set_read_timeout(RtmpTransport::kNoTimeout);
+  }
   last_received_ = std::chrono::steady_clock::now();
   const bool handshaking = !dialogue_.handshake_done();
   Status fed = dialogue_.feed(bytes, [this](ServerEvent& event) {
@@ -205,7 +212,10 @@ void ServerConnection::end_roles() {
 void ServerConnection::on_closed(const std::string& reason) {
   spdlog::info("{} closed: {}", fields_, reason);
   end_roles();
-  if (auto server = server_.lock()) server->connections.erase(id_);
+  if (auto server = server_.lock()) {
+    server->connections.erase(id_);
+    server->count_out(net::normalize(peer_.address()));
+  }
 }
 
 }  // namespace mmids::rtmp

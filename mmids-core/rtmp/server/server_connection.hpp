@@ -58,6 +58,7 @@ class ServerConnection final : public RtmpConnection {
   const asio::ip::tcp::endpoint peer_;
   log::Fields fields_;
   ServerDialogue dialogue_;
+  bool received_any_ = false;
   std::chrono::steady_clock::time_point last_received_ = std::chrono::steady_clock::now();
   std::chrono::milliseconds publish_timeout_;
   std::shared_ptr<PublisherRole> publisher_;

@@ -96,6 +96,23 @@ void RtmpServer::State::release_key(uint16_t port, const std::string& app, const
   if (it != live_keys.end() && it->second == connection) live_keys.erase(it);
 }
 
+std::optional<std::string> RtmpServer::State::over_limits(const asio::ip::address& peer) const {
+  if (connections.size() >= options.max_connections) {
+    return "the server has max_connections (" + std::to_string(options.max_connections) + ") open";
+  }
+  auto it = connections_per_address.find(peer);
+  if (it != connections_per_address.end() && it->second >= options.max_connections_per_address) {
+    return "the address has max_connections_per_address (" + std::to_string(options.max_connections_per_address) +
+           ") open";
+  }
+  return std::nullopt;
+}
+
+void RtmpServer::State::count_out(const asio::ip::address& peer) {
+  auto it = connections_per_address.find(peer);
+  if (it != connections_per_address.end() && --it->second == 0) connections_per_address.erase(it);
+}
+
 void RtmpServer::State::close_connection(uint64_t connection_id, std::string_view reason) {
   auto it = connections.find(connection_id);
   if (it == connections.end()) return;

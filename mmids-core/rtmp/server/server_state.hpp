@@ -53,6 +53,8 @@ struct RtmpServer::State : std::enable_shared_from_this<RtmpServer::State> {
   // (port, app, key) being published -> the publishing connection
   std::map<std::tuple<uint16_t, std::string, std::string>, uint64_t> live_keys;
   std::map<uint64_t, std::weak_ptr<ServerConnection>> connections;
+  std::map<asio::ip::address, size_t> connections_per_address;
+  std::chrono::steady_clock::time_point last_limit_log;  // refusals at accept are logged once a second
   uint64_t next_connection_id = 1;
 
   // connect: some publisher or watcher is registered for the app on the port.
@@ -81,6 +83,10 @@ struct RtmpServer::State : std::enable_shared_from_this<RtmpServer::State> {
  public:
 
   void close_connection(uint64_t connection_id, std::string_view reason);
+  // Whether a new connection from `peer` stays under the limits; the reason when not.
+  [[nodiscard]] std::optional<std::string> over_limits(const asio::ip::address& peer) const;
+  void count_in(const asio::ip::address& peer) { ++connections_per_address[peer]; }
+  void count_out(const asio::ip::address& peer);
   void close_listener_if_unused(uint16_t port);
 };
 

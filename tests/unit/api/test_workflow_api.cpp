@@ -24,7 +24,7 @@ struct Reply {
 // A node's API on a free loopback port, run on its own io thread like the real node.
 class ApiFixture {
  public:
-  ApiFixture() {
+  explicit ApiFixture(std::string token = {}) {
     mmids::testing::register_test_steps(registry_);
     auto parsed = config::parse_workflows(
         "workflow first {\n test_source name=a flag\n}\nworkflow second {\n test_pending name=b\n}\n", "fixture");
@@ -32,6 +32,7 @@ class ApiFixture {
     for (auto& definition : parsed.config.workflows) manager_.upsert(definition);
     http::Router router;
     api::add_workflow_routes(router, manager_);
+    if (!token.empty()) api::require_bearer_token(router, token);
     server_ = std::make_unique<http::Server>(io_, std::move(router), http::ServerOptions{});
     server_->start();
     thread_ = std::thread([this] { io_.run(); });
@@ -46,13 +47,14 @@ class ApiFixture {
   }
 
   Reply request(beast::http::verb verb, const std::string& target, const std::string& body = "",
-                const std::string& content_type = "") {
+                const std::string& content_type = "", const std::string& authorization = "") {
     asio::io_context client_io;
     beast::tcp_stream stream(client_io);
     stream.connect(asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), server_->port()));
     beast::http::request<beast::http::string_body> request{verb, target, 11};
     request.set(beast::http::field::host, "127.0.0.1");
     if (!content_type.empty()) request.set(beast::http::field::content_type, content_type);
+    if (!authorization.empty()) request.set(beast::http::field::authorization, authorization);
     request.body() = body;
     request.prepare_payload();
     beast::http::write(stream, request);
@@ -148,4 +150,15 @@ TEST_CASE("DELETE /workflows/NAME stops the workflow, 404 when unknown", "[api]"
   CHECK(api.request(verb::get, "/workflows/first").status == 404);
   CHECK(api.request(verb::delete_, "/workflows/first").status == 404);
   CHECK(api.request(verb::get, "/workflows").json().size() == 1);
+}
+
+TEST_CASE("with http_api_token every request needs the bearer token", "[api]") {
+  ApiFixture api("s3cret");
+  CHECK(api.request(verb::get, "/workflows").status == 401);
+  CHECK(api.request(verb::get, "/workflows", "", "", "Bearer wrong").status == 401);
+  CHECK(api.request(verb::delete_, "/workflows/first", "", "", "Basic s3cret").status == 401);
+  auto allowed = api.request(verb::get, "/workflows", "", "", "Bearer s3cret");
+  CHECK(allowed.status == 200);
+  CHECK(allowed.json().size() == 2);
+  CHECK(api.request(verb::get, "/workflows/first", "", "", "Bearer s3cret").status == 200);  // not deleted
 }

@@ -349,3 +349,23 @@ TEST_CASE("in process: a viewer of a stream that ended is told so after its queu
   CHECK_THAT(*viewer->closed, Catch::Contains("the server ended the stream"));
   CHECK(viewer->media.size() == 2);
 }
+
+TEST_CASE("in process: connections past the limits are closed at accept; silent ones go sooner", "[rtmp][limits]") {
+  RtmpServerOptions options;
+  options.max_connections_per_address = 2;
+  options.first_byte_timeout = 200ms;
+  options.connect_timeout = 5s;
+  Relay relay(options);
+  auto publisher = relay.publish("cam");  // one of the two
+  asio::ip::tcp::socket idle(relay.io);
+  idle.connect(asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), relay.port));
+  REQUIRE(relay.run_until([&] { return relay.server->connection_count() == 2; }));
+  // A third from the same address: refused without a byte, the others untouched.
+  auto refused = relay.play("cam");
+  REQUIRE(relay.run_until([&] { return refused->closed.has_value(); }));
+  CHECK(publisher->closed_reason.empty());
+  // The silent one is gone after first_byte_timeout, long before connect_timeout: room again.
+  REQUIRE(relay.run_until([&] { return relay.server->connection_count() == 1; }, 2s));
+  auto viewer = relay.play("cam");
+  REQUIRE(relay.run_until([&] { return viewer->playing; }));
+}

@@ -26,3 +26,28 @@ TEST_CASE("settings: publish_timeout defaults to 5 s and takes seconds", "[setti
     CHECK_THAT(result.errors[0], Catch::Contains("'publish_timeout'") && Catch::Contains(bad));
   }
 }
+
+TEST_CASE("settings: an API reachable off loopback needs http_api_token", "[settings]") {
+  CHECK(settings_of("http_api_port 9011").errors.empty());  // 127.0.0.1 by default
+  auto open = settings_of("http_api_port 9011\nhttp_api_address 0.0.0.0");
+  REQUIRE(open.errors.size() == 1);
+  CHECK_THAT(open.errors[0], Catch::Contains("http_api_token"));
+  auto locked = settings_of("http_api_port 9011\nhttp_api_address 0.0.0.0\nhttp_api_token s3cret");
+  CHECK(locked.errors.empty());
+  CHECK(locked.settings.http_api_token == "s3cret");
+  CHECK(settings_of("http_api_address 192.0.2.1").errors.empty());  // no port: no API
+}
+
+TEST_CASE("settings: connection limits are whole numbers with defaults", "[settings]") {
+  auto defaults = settings_of("");
+  CHECK(defaults.settings.max_connections == 10000);
+  CHECK(defaults.settings.max_connections_per_address == 1000);
+  auto set = settings_of("max_connections 50\nmax_connections_per_address 5");
+  CHECK(set.errors.empty());
+  CHECK(set.settings.max_connections == 50);
+  CHECK(set.settings.max_connections_per_address == 5);
+  for (const char* bad : {"0", "-3", "many", "1.5"}) {
+    INFO(bad);
+    CHECK(settings_of(std::string("max_connections ") + bad).errors.size() == 1);
+  }
+}

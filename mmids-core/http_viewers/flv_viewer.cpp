@@ -9,12 +9,6 @@ namespace {
 // small enough that one viewer's write does not hold the loop for long.
 constexpr size_t kMaxWriteBytes = 256 * 1024;
 
-endpoint::QueuedKind kind_of(const media::MediaPayload& payload) {
-  if (payload.is_sequence_header) return endpoint::QueuedKind::SequenceHeader;
-  if (!payload.is_video()) return endpoint::QueuedKind::Audio;
-  return payload.is_keyframe ? endpoint::QueuedKind::VideoKeyframe : endpoint::QueuedKind::VideoFrame;
-}
-
 }  // namespace
 
 FlvViewer::FlvViewer(const std::shared_ptr<HttpViewerServer::State>& server, const std::shared_ptr<WatcherEntry>& entry,
@@ -28,6 +22,9 @@ FlvViewer::FlvViewer(const std::shared_ptr<HttpViewerServer::State>& server, con
 
 void FlvViewer::begin(http::Responder respond) {
   respond_ = std::move(respond);
+  // Until the answer is given, the request in flight owns the viewer (as a Beast handler
+  // owns its session): while the approver thinks, nothing else holds it.
+  in_flight_ = shared_from_this();
   auto lease = ask_approval<FlvViewer>(entry_.lock(), request_, shared_from_this(),
                                        [](FlvViewer& viewer, bool approved) { viewer.decided(approved); });
   if (phase_ != Phase::Stopped) approval_ = std::move(lease);  // refused at once: given back now
@@ -53,18 +50,10 @@ void FlvViewer::decided(bool approved) {
 
 void FlvViewer::send(const media::MediaNotification& notification) {
   if (phase_ != Phase::Starting && phase_ != Phase::Streaming) return;
-  if (std::holds_alternative<media::NewStream>(notification)) {
-    timestamps_.new_stream();
-    queue_.wait_for_keyframe();
-    return;
+  if (const auto* payload = std::get_if<media::MediaPayload>(&notification)) {
+    (payload->is_video() ? seen_video_ : seen_audio_) = true;
   }
-  if (const auto* metadata = std::get_if<media::StreamMetadata>(&notification)) {
-    return push(endpoint::QueuedMessage{endpoint::QueuedKind::Metadata, media::MediaKind::Video, 0, metadata->amf0});
-  }
-  const auto* payload = std::get_if<media::MediaPayload>(&notification);
-  if (!payload) return;  // StreamDisconnected: the viewer stays, waiting for the stream to return
-  (payload->is_video() ? seen_video_ : seen_audio_) = true;
-  push(endpoint::QueuedMessage{kind_of(*payload), payload->kind, timestamps_.apply(payload->timestamp_ms), payload->data});
+  if (auto entry = endpoint::viewer_entry(notification, timestamps_, queue_)) push(std::move(*entry));
 }
 
 void FlvViewer::push(endpoint::QueuedMessage entry) {
@@ -94,6 +83,7 @@ void FlvViewer::answer_start() {
   spdlog::info("{} playing", fields_);
   auto respond = std::exchange(respond_, nullptr);
   respond(with_viewer_headers(http::Response::streaming(200, std::string(kFlvType), shared_from_this()), kNoStore));
+  in_flight_.reset();  // the streaming response owns the viewer now
 }
 
 void FlvViewer::started(Control control) {
@@ -172,6 +162,7 @@ void FlvViewer::stop(std::string_view reason) {
   if (was_playing) spdlog::info("{} stopped playing: {}", fields_, end_reason_.empty() ? reason : end_reason_);
   approval_.reset();
   control_ = {};
+  in_flight_.reset();  // every caller holds the viewer: it outlives this call
 }
 
 HttpViewerInfo FlvViewer::info() const {

@@ -10,7 +10,7 @@
 // (none within start_timeout: 503) -> 200 and the body, from the GOP cache's keyframe ->
 // ended by the peer, a write deadline, the slow-viewer policy or the registrant.
 #include "mmids-core/containers/flv_writer.hpp"
-#include "mmids-core/endpoint/timestamp_continuity.hpp"
+#include "mmids-core/endpoint/viewer_entries.hpp"
 #include "mmids-core/http_viewers/viewer_server_state.hpp"
 
 namespace mmids::http_viewers {
@@ -71,6 +71,7 @@ class FlvViewer : public endpoint::ViewerSink,
   std::string end_reason_;  // why end() closed the connection
   bool start_posted_ = false;
   Subscription approval_;
+  std::shared_ptr<FlvViewer> in_flight_;  // from begin() until the response takes over or it stops
 };
 
 }  // namespace mmids::http_viewers

@@ -21,6 +21,8 @@ struct NodeSettings {
   // The RTMP port through which ffmpeg processes (ffmpeg_push/hls/transcode) exchange media
   // with the node, on bind_address (or 127.0.0.1), under private app names.
   uint16_t internal_rtmp_port = 1935;
+  // Where the browser player's scripts are (hls.min.js, mpegts.js); empty: the build's web/.
+  std::string http_player_path;
 
   // The address local ffmpeg processes connect to: bind_address, or loopback when unset.
   [[nodiscard]] std::string local_rtmp_host() const {

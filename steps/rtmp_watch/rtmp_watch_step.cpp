@@ -1,5 +1,6 @@
 #include "steps/rtmp_watch/rtmp_watch_step.hpp"
 
+#include "mmids-core/http_viewers/http_viewer_server.hpp"
 #include "reactor/reactor_manager.hpp"
 
 #include <cmath>
@@ -35,14 +36,37 @@ RtmpWatchStep::RtmpWatchStep(workflows::StepContext context, Options options, St
         [this](const std::string& key, const media::MediaNotification& n) { on_routed(key, n); },
         [this](const std::string& key) { outlets_.close_viewers(key, "the reactor withdrew the stream"); });
   }
+  auto result = services.rtmp->register_watcher(watcher_registration(options_.endpoint.port, options_.endpoint.rtmps));
+  if (!result.ok()) {
+    context_.set_error(result.error());
+    return;
+  }
+  registration_ = std::move(result).value();
+  if (options_.http_port) {
+    auto http = services.http_viewers->register_watcher(watcher_registration(*options_.http_port, options_.https));
+    if (!http.ok()) {
+      registration_.reset();
+      context_.set_error("argument 'http_port': " + http.error());
+      return;
+    }
+    http_registration_ = std::move(http).value();
+  }
+  spdlog::info("{} serving viewers on port {} app '{}' key '{}'{}{}", context_.fields(), options_.endpoint.port,
+               options_.endpoint.app, options_.endpoint.stream_key,
+               options_.http_port ? ", HTTP-FLV and HLS on port " + std::to_string(*options_.http_port) : std::string(),
+               reactor ? " (reactor " + reactor->name() + ")" : std::string());
+  context_.set_active();
+}
+
+endpoint::WatcherRegistration RtmpWatchStep::watcher_registration(uint16_t port, bool tls) {
   endpoint::WatcherRegistration registration;
-  registration.port = options_.endpoint.port;
+  registration.port = port;
   registration.app = options_.endpoint.app;
   registration.stream_key = options_.endpoint.stream_key;
-  registration.tls = options_.endpoint.rtmps;
+  registration.tls = tls;
   registration.ip_rules = options_.endpoint.ip_rules;
   registration.fields = context_.fields();
-  // The server calls these only while the registration lives, which is the step's life.
+  // The servers call these only while the registrations live, which is the step's life.
   registration.on_viewer_joined = [this](std::shared_ptr<endpoint::ViewerSink> viewer, const std::string& key) {
     if (!shut_down_) outlets_.add_viewer(viewer, exact_key(options_.endpoint).value_or(key));
   };
@@ -54,16 +78,7 @@ RtmpWatchStep::RtmpWatchStep(workflows::StepContext context, Options options, St
       return gate_->approve(exact_key(options_.endpoint).value_or(request.stream_key), std::move(approval));
     };
   }
-  auto result = services.rtmp->register_watcher(std::move(registration));
-  if (!result.ok()) {
-    context_.set_error(result.error());
-    return;
-  }
-  registration_ = std::move(result).value();
-  spdlog::info("{} serving viewers on port {} app '{}' key '{}'{}", context_.fields(), options_.endpoint.port,
-               options_.endpoint.app, options_.endpoint.stream_key,
-               reactor ? " (reactor " + reactor->name() + ")" : std::string());
-  context_.set_active();
+  return registration;
 }
 
 void RtmpWatchStep::on_media(const media::MediaNotification& notification) {
@@ -93,6 +108,7 @@ void RtmpWatchStep::shutdown() {
   shut_down_ = true;
   if (gate_) gate_->shutdown();
   registration_.reset();  // closes this step's viewers
+  http_registration_.reset();
 }
 
 std::unique_ptr<workflows::WorkflowStep> RtmpWatchStep::create(const config::StepDefinition& definition,
@@ -107,8 +123,14 @@ std::unique_ptr<workflows::WorkflowStep> RtmpWatchStep::create(const config::Ste
   }
   options.gop_cache = gop == "on";
   if (auto grace = args.optional("idle_grace")) options.idle_grace = parse_grace(*grace);
+  if (auto port = args.optional_number("http_port", 1, 65535)) options.http_port = static_cast<uint16_t>(*port);
+  options.https = args.flag("https");
   args.reject_unknown();
   if (!services.rtmp) throw workflows::StepArgumentError("this node has no RTMP server");
+  if (options.https && !options.http_port) throw workflows::StepArgumentError("argument 'https' needs 'http_port'");
+  if (options.http_port && !services.http_viewers) {
+    throw workflows::StepArgumentError("argument 'http_port': this node has no HTTP viewer server");
+  }
   reactor::Reactor* reactor = nullptr;
   if (options.endpoint.reactor) {
     reactor = &find_reactor(services, "reactor", *options.endpoint.reactor);

@@ -52,8 +52,7 @@ struct RtmpServer::State : std::enable_shared_from_this<RtmpServer::State> {
   std::vector<std::shared_ptr<WatcherEntry>> watchers;
   // (port, app, key) being published -> the publishing connection
   std::map<std::tuple<uint16_t, std::string, std::string>, uint64_t> live_keys;
-  std::map<uint64_t, std::weak_ptr<ServerConnection>> connections;
-  uint64_t next_connection_id = 1;
+  std::map<uint64_t, std::weak_ptr<ServerConnection>> connections;  // ids from endpoint::next_connection_id()
 
   // connect: some publisher or watcher is registered for the app on the port.
   [[nodiscard]] bool app_registered(uint16_t port, const std::string& app) const;

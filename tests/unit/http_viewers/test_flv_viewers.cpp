@@ -81,6 +81,25 @@ TEST_CASE("http_viewers: a viewer the approver refuses gets 404 and never joins"
   CHECK(fixture.wait_for([](const RegistrantLog& log) { return log.leases_held == 0; }));
 }
 
+TEST_CASE("http_viewers: an FLV viewer waits for an approver that answers later (a reactor lookup)",
+          "[http_viewers][flv]") {
+  ViewerServerFixture fixture({}, /*approve=*/std::nullopt);
+  StreamingGet viewer(fixture.port(), "/live/cam.flv");
+  REQUIRE(fixture.wait_for([](const RegistrantLog& log) { return log.asked.size() == 1; }));
+  fixture.answer(true);
+  REQUIRE(fixture.wait_for([](const RegistrantLog& log) { return log.joined.size() == 1; }));
+  fixture.feed(mid_stream());
+  REQUIRE(viewer.read_head());
+  CHECK(viewer.head().status == 200);
+  CHECK(viewer.read_body(1024).substr(0, 3) == "FLV");
+
+  StreamingGet refused(fixture.port(), "/live/other.flv");
+  REQUIRE(fixture.wait_for([](const RegistrantLog& log) { return log.asked.size() == 2; }));
+  fixture.answer(false);
+  REQUIRE(refused.read_head());
+  CHECK(refused.head().status == 404);
+}
+
 TEST_CASE("http_viewers: an unknown app is 404 and a denied address 403, without asking", "[http_viewers][flv]") {
   {
     ViewerServerFixture fixture;

@@ -8,6 +8,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <atomic>
 #include <regex>
 
 using namespace mmids;
@@ -195,4 +196,45 @@ TEST_CASE("http_viewers: registrations conflict per port, app and key as RTMP's 
   CHECK_THAT(https.error(), Catch::Contains("cannot serve both"));
   all->reset();
   CHECK(watcher("live", "cam").ok());
+}
+
+TEST_CASE("http_viewers: Low-Latency HLS lists parts and holds a blocking reload until its segment comes",
+          "[http_viewers][hls]") {
+  http_viewers::HttpViewerServerOptions options;
+  options.hls.low_latency = containers::HlsLowLatencyOptions{};
+  ViewerServerFixture fixture(options);
+  const std::string media = open_session(fixture, "cam");
+  REQUIRE(fixture.wait_for([](const RegistrantLog& log) { return log.joined.size() == 1; }));
+  const auto& all = media_fixture(FixtureKind::AudioVideo).notifications;
+  const std::vector<media::MediaNotification> first_half(all.begin(), all.begin() + static_cast<long>(all.size() / 2));
+  const std::vector<media::MediaNotification> second_half(all.begin() + static_cast<long>(all.size() / 2), all.end());
+  fixture.feed(first_half);
+
+  auto playlist = http_get(fixture.port(), "/live/" + media);
+  REQUIRE(playlist);
+  REQUIRE(playlist->status == 200);
+  CHECK_THAT(playlist->body, Catch::Contains("#EXT-X-PART:"));
+  CHECK_THAT(playlist->body, Catch::Contains("#EXT-X-PRELOAD-HINT:TYPE=PART"));
+  std::smatch sequence;
+  REQUIRE(std::regex_search(playlist->body, sequence, std::regex(R"(#EXT-X-MEDIA-SEQUENCE:(\d+))")));
+  const size_t listed = uris_of(playlist->body).size();
+  const uint64_t next = std::stoull(sequence[1]) + listed;  // the segment not yet finished
+
+  std::optional<HttpReply> blocked;
+  std::atomic<bool> answered{false};
+  std::thread player([&] {
+    blocked = http_get(fixture.port(), "/live/" + media + "&_HLS_msn=" + std::to_string(next));
+    answered = true;
+  });
+  std::this_thread::sleep_for(200ms);
+  CHECK_FALSE(answered);  // held: the segment is not there yet
+  fixture.feed(second_half);
+  player.join();
+  REQUIRE(blocked);
+  CHECK(blocked->status == 200);
+  CHECK(uris_of(blocked->body).size() > listed);
+
+  auto ahead = http_get(fixture.port(), "/live/" + media + "&_HLS_msn=" + std::to_string(next + 10));
+  REQUIRE(ahead);
+  CHECK(ahead->status == 400);
 }

@@ -124,8 +124,16 @@ HttpReply reply_of(const bhttp::response<bhttp::string_body>& message) {
   return reply;
 }
 
-// Runs io until `done` or the time is up; cancels what is pending then.
-void run_until(asio::io_context& io, tcp::socket& socket, const bool& done, std::chrono::milliseconds timeout) {
+// Starts one read (`start(handler)`) and runs io until it completed or the time is up
+// (then cancels it). True when it completed without an error.
+template <class Start>
+bool read_within(asio::io_context& io, tcp::socket& socket, std::chrono::milliseconds timeout, Start start) {
+  bool done = false;
+  boost::system::error_code result;
+  start([&](boost::system::error_code ec, size_t) {
+    result = ec;
+    done = true;
+  });
   io.restart();
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   while (!done && std::chrono::steady_clock::now() < deadline) io.run_for(10ms);
@@ -135,6 +143,7 @@ void run_until(asio::io_context& io, tcp::socket& socket, const bool& done, std:
     io.restart();
     io.run();
   }
+  return done && !result;
 }
 
 }  // namespace
@@ -149,14 +158,8 @@ std::optional<HttpReply> http_get(uint16_t port, const std::string& target, std:
   beast::flat_buffer buffer;
   bhttp::response_parser<bhttp::string_body> parser;
   parser.body_limit(64 << 20);
-  bool done = false;
-  boost::system::error_code result;
-  bhttp::async_read(socket, buffer, parser, [&](boost::system::error_code ec, size_t) {
-    result = ec;
-    done = true;
-  });
-  run_until(io, socket, done, timeout);
-  if (!done || result) return std::nullopt;
+  const bool read = read_within(io, socket, timeout, [&](auto handler) { bhttp::async_read(socket, buffer, parser, handler); });
+  if (!read) return std::nullopt;
   return reply_of(parser.get());
 }
 
@@ -168,28 +171,18 @@ StreamingGet::StreamingGet(uint16_t port, const std::string& target) : socket_(i
 }
 
 bool StreamingGet::read_head(std::chrono::milliseconds timeout) {
-  bool done = false;
-  boost::system::error_code result;
-  bhttp::async_read_header(socket_, buffer_, parser_, [&](boost::system::error_code ec, size_t) {
-    result = ec;
-    done = true;
-  });
-  run_until(io_, socket_, done, timeout);
-  return done && !result;
+  return read_within(io_, socket_, timeout,
+                     [&](auto handler) { bhttp::async_read_header(socket_, buffer_, parser_, handler); });
 }
 
 const std::string& StreamingGet::read_body(size_t bytes, std::chrono::milliseconds timeout) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   while (parser_.get().body().size() < bytes && !parser_.is_done() && std::chrono::steady_clock::now() < deadline) {
-    bool done = false;
-    boost::system::error_code result;
-    bhttp::async_read_some(socket_, buffer_, parser_, [&](boost::system::error_code ec, size_t) {
-      result = ec;
-      done = true;
-    });
-    run_until(io_, socket_, done, std::chrono::duration_cast<std::chrono::milliseconds>(
-                                          deadline - std::chrono::steady_clock::now()));
-    if (!done || result) break;
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    if (!read_within(io_, socket_, left,
+                     [&](auto handler) { bhttp::async_read_some(socket_, buffer_, parser_, handler); })) {
+      break;
+    }
   }
   return parser_.get().body();
 }

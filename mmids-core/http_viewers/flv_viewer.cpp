@@ -111,7 +111,10 @@ void FlvViewer::write_entry(endpoint::QueuedMessage entry) {
   } else if (entry.kind != endpoint::QueuedKind::Control) {
     media::MediaPayload payload;
     payload.kind = entry.media_kind;
-    payload.timestamp_ms = output_timestamp(entry.timestamp);
+    // Sequence headers come before the keyframe the file starts on, often from long before
+    // (the stream's start): they are at 0 and do not set the file's origin.
+    const bool header = entry.kind == endpoint::QueuedKind::SequenceHeader;
+    payload.timestamp_ms = header && !origin_ ? 0 : output_timestamp(entry.timestamp);
     payload.data = std::move(entry.payload);
     written = writer_.write_payload(payload, out_);
   }

@@ -1,5 +1,6 @@
 #include "tests/unit/http_viewers/viewer_test_support.hpp"
 
+#include <limits>
 #include <stdexcept>
 
 namespace mmids::testing {
@@ -167,7 +168,7 @@ StreamingGet::StreamingGet(uint16_t port, const std::string& target) : socket_(i
   socket_.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
   const std::string request = "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
   asio::write(socket_, asio::buffer(request));
-  parser_.body_limit(boost::none);
+  parser_.body_limit(std::numeric_limits<std::uint64_t>::max());  // a live body never ends
 }
 
 bool StreamingGet::read_head(std::chrono::milliseconds timeout) {

@@ -13,7 +13,7 @@ packages=(
   libavformat-dev libavcodec-dev libavutil-dev
   libtomlplusplus-dev libspdlog-dev nlohmann-json3-dev libhiredis-dev catch2 prometheus-cpp-dev
   # real peers the tests and the local cluster run
-  ffmpeg rtmpdump redis-server nginx libnginx-mod-rtmp wrk chromium nodejs npm
+  ffmpeg rtmpdump redis-server nginx libnginx-mod-rtmp wrk chromium nodejs
   openssl curl iproute2 procps python3 bc
 )
 
@@ -21,6 +21,9 @@ missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+# Debian's nodejs has no npm (its own package); other builds of nodejs (NodeSource's) carry
+# npm and conflict with Debian's: only the command is needed.
+command -v npm >/dev/null || missing+=(npm)
 # hls.js and mpegts.js (served by playback nodes' player page) and playwright-core (the
 # headless-Chromium test driver), exactly as locked; again only when the lock file changed.
 install_web() {

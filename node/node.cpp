@@ -10,6 +10,7 @@ Node::Node(asio::io_context& io, config::NodeConfig config, settings::NodeSettin
     : io_(io), config_(std::move(config)), settings_(std::move(settings)) {
   rtmp::RtmpServerOptions rtmp_options;
   rtmp_options.bind_address = settings_.bind_address;
+  rtmp_options.publish_timeout = settings_.publish_timeout;
   rtmp_options.tls = make_rtmps_context(settings_);
   // HTTP viewers (rtmp_watch http_port=) listen beside RTMP: the same address, and HTTPS
   // with the same certificate.

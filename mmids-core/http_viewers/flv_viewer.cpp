@@ -39,7 +39,9 @@ void FlvViewer::decided(bool approved) {
   // The fan-out replays its GOP cache into send() from here: the answer is posted.
   if (entry->registration.on_viewer_joined) entry->registration.on_viewer_joined(shared_from_this(), request_.stream_key);
   if (phase_ != Phase::Starting) return;
-  const auto timeout = server_.lock() ? server_.lock()->options.start_timeout : std::chrono::milliseconds(0);
+  // The step's start_timeout, as for its RTMP viewers (0: wait for ever).
+  const auto timeout = entry->registration.start_timeout;
+  if (timeout.count() == 0) return;
   start_timer_.expires_after(timeout);
   start_timer_.async_wait([weak = weak_from_this(), timeout](const boost::system::error_code& error) {
     auto viewer = weak.lock();

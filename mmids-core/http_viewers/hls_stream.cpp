@@ -69,6 +69,14 @@ void HlsStream::send(const media::MediaNotification& notification) {
   }
 }
 
+void HlsStream::end(std::string_view description) {
+  spdlog::info("{} the stream ended ({}): playlist finished", fields_, description);
+  // Posted like close(): finishing answers blocked playlist requests.
+  asio::post(io_, [weak = weak_from_this()] {
+    if (auto stream = weak.lock()) stream->segmenter_.finish();
+  });
+}
+
 void HlsStream::close(std::string_view reason) {
   // Posted: the fan-out calls this from inside its loop over viewers.
   asio::post(io_, [weak = weak_from_this(), reason = std::string(reason)] {

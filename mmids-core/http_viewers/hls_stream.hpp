@@ -30,6 +30,9 @@ class HlsStream : public endpoint::ViewerSink, public std::enable_shared_from_th
   // ViewerSink
   [[nodiscard]] uint64_t connection_id() const override { return id_; }
   void send(const media::MediaNotification& notification) override;
+  // The stream ended for good: the playlist gets EXT-X-ENDLIST, so players stop at its end
+  // instead of polling a playlist that never grows (its sessions then expire as usual).
+  void end(std::string_view description) override;
   void close(std::string_view reason) override;
 
  private:

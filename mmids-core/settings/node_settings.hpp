@@ -3,6 +3,7 @@
 // (SPEC.md section 3).
 #include "mmids-core/config/definitions.hpp"
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -23,6 +24,9 @@ struct NodeSettings {
   uint16_t internal_rtmp_port = 1935;
   // Where the browser player's scripts are (hls.min.js, mpegts.js); empty: the build's web/.
   std::string http_player_path;
+  // A publisher that sends nothing this long is closed (rtmp_receive's publish_timeout
+  // argument overrides it per step).
+  std::chrono::milliseconds publish_timeout{5000};
 
   // The address local ffmpeg processes connect to: bind_address, or loopback when unset.
   [[nodiscard]] std::string local_rtmp_host() const {

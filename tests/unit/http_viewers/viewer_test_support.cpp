@@ -13,8 +13,9 @@ ViewerServerFixture::ViewerServerFixture(http_viewers::HttpViewerServerOptions o
                                          std::string stream_key, endpoint::IpRules ip_rules)
     : approve_(approve) {
   options.bind_address = "127.0.0.1";
-  server_ = std::make_unique<http_viewers::HttpViewerServer>(io_, std::move(options));
   endpoint::WatcherRegistration registration;
+  registration.start_timeout = options.start_timeout;  // an FLV viewer's start follows its step's
+  server_ = std::make_unique<http_viewers::HttpViewerServer>(io_, std::move(options));
   registration.port = 0;
   registration.app = "live";
   registration.stream_key = std::move(stream_key);

@@ -36,7 +36,9 @@ endfunction()
 # The precompiled header every non-pure room reuses.
 function(mmids_add_pch_target)
   set(stub ${PROJECT_BINARY_DIR}/mmids_pch.cpp)
-  file(WRITE ${stub} "// Compiles the shared precompiled header.\n")
+  # Written only when its text changes: a new mtime at every re-configure (a new source
+  # file re-runs CMake) would rebuild the precompiled header and so every room.
+  file(CONFIGURE OUTPUT ${stub} CONTENT "// Compiles the shared precompiled header.\n")
   add_library(mmids_pch STATIC ${stub})
   target_link_libraries(mmids_pch PUBLIC Boost::headers OpenSSL::SSL spdlog::spdlog nlohmann_json::nlohmann_json)
   target_precompile_headers(mmids_pch PRIVATE

@@ -2,6 +2,7 @@
 
 #include "mmids-core/api/workflow_api.hpp"
 #include "node/tls_context.hpp"
+#include "node/viewer_routes.hpp"
 
 namespace mmids::node {
 
@@ -13,12 +14,19 @@ Node::Node(asio::io_context& io, config::NodeConfig config, settings::NodeSettin
   rtmp_options.max_connections = settings_.max_connections;
   rtmp_options.max_connections_per_address = settings_.max_connections_per_address;
   rtmp_options.tls = make_rtmps_context(settings_);
+  // HTTP viewers (rtmp_watch http_port=) listen beside RTMP: the same address, and HTTPS
+  // with the same certificate.
+  http_viewers::HttpViewerServerOptions http_options;
+  http_options.bind_address = settings_.bind_address;
+  http_options.tls = rtmp_options.tls;
+  http_options.player_dir = settings_.http_player_path.empty() ? MMIDS_PLAYER_DIR : settings_.http_player_path;
   rtmp_ = std::make_unique<rtmp::RtmpServer>(io_, std::move(rtmp_options));
+  http_viewers_ = std::make_unique<http_viewers::HttpViewerServer>(io_, std::move(http_options));
   workflows_ = std::make_unique<workflows::WorkflowManager>(io_, registry_);
   reactors_ = std::make_unique<reactor::ReactorManager>(io_, *workflows_, settings_);
   reactors_->configure(config_.reactors);
-  services_ = std::make_unique<steps::StepServices>(steps::StepServices{io_, settings_, *workflows_, rtmp_.get(),
-                                                                        reactors_.get()});
+  services_ = std::make_unique<steps::StepServices>(
+      steps::StepServices{io_, settings_, *workflows_, rtmp_.get(), http_viewers_.get(), reactors_.get()});
   steps::register_builtin_steps(registry_, *services_);
 }
 
@@ -29,6 +37,7 @@ Node::~Node() {
   workflows_->stop_all();
   reactors_.reset();
   workflows_.reset();
+  http_viewers_.reset();
   rtmp_.reset();
 }
 
@@ -36,6 +45,7 @@ void Node::start() {
   if (settings_.http_api_port) {
     http::Router router;
     api::add_workflow_routes(router, *workflows_);
+    add_viewer_routes(router, *rtmp_, *http_viewers_, metrics_);
     if (!settings_.http_api_token.empty()) api::require_bearer_token(router, settings_.http_api_token);
     http::ServerOptions options;
     options.address = settings_.http_api_address;

@@ -4,6 +4,8 @@
 // workflows and stops everything on request. Lives on one io_context thread.
 #include "mmids-core/config/definitions.hpp"
 #include "mmids-core/http/server.hpp"
+#include "mmids-core/http_viewers/http_viewer_server.hpp"
+#include "mmids-core/metrics/registry.hpp"
 #include "mmids-core/rtmp/server/rtmp_server.hpp"
 #include "mmids-core/settings/node_settings.hpp"
 #include "mmids-core/workflows/step_registry.hpp"
@@ -31,6 +33,7 @@ class Node {
   [[nodiscard]] std::optional<uint16_t> api_port() const;
   workflows::WorkflowManager& workflows() { return *workflows_; }
   rtmp::RtmpServer& rtmp() { return *rtmp_; }
+  http_viewers::HttpViewerServer& http_viewers() { return *http_viewers_; }
 
  private:
   asio::io_context& io_;
@@ -38,9 +41,11 @@ class Node {
   settings::NodeSettings settings_;
   workflows::StepRegistry registry_;
   std::unique_ptr<rtmp::RtmpServer> rtmp_;
+  std::unique_ptr<http_viewers::HttpViewerServer> http_viewers_;
   std::unique_ptr<workflows::WorkflowManager> workflows_;
   std::unique_ptr<reactor::ReactorManager> reactors_;
   std::unique_ptr<steps::StepServices> services_;
+  metrics::Registry metrics_;  // served at GET /metrics on the API
   std::unique_ptr<http::Server> api_;
 };
 

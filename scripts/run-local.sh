@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds, and runs a whole cluster on this machine:
 # a lookup server, ingestion and playback nodes on their own 127.0.x.y addresses, and a
-# test publisher (ffmpeg) per stream. Prints where to watch; Ctrl-C stops all of it.
+# test publisher (ffmpeg) per stream. Prints where to watch (RTMP, and browser URLs: each
+# playback node serves HLS, HTTP-FLV and a player page on port 8080); Ctrl-C stops all of it.
 #
 #   scripts/run-local.sh [--ingestion N] [--playback N] [--streams N] [--viewers N]
 #                        [--duration SECONDS] [--no-build]
@@ -72,7 +73,7 @@ node() {  # node ROLE INDEX ADDRESS
 for i in $(seq "$ingestion"); do node ingestion "$i" "127.0.1.$i"; done
 for i in $(seq "$playback"); do node playback "$i" "127.0.2.$i"; done
 for i in $(seq "$ingestion"); do wait_for_port "127.0.1.$i" 1935; done
-for i in $(seq "$playback"); do wait_for_port "127.0.2.$i" 1935; done
+for i in $(seq "$playback"); do wait_for_port "127.0.2.$i" 1935; wait_for_port "127.0.2.$i" 8080; done
 
 for s in $(seq "$streams"); do
   target="127.0.1.$(( (s - 1) % ingestion + 1 ))"
@@ -105,10 +106,18 @@ echo
 echo "mmids local cluster is running (logs: $run_dir)"
 echo "  lookup server and dashboard: http://$lookup_address:$lookup_port/"
 for i in $(seq "$ingestion"); do echo "  ingestion $i: rtmp://127.0.1.$i/ingest/<key>   API http://127.0.1.$i:9011/workflows"; done
-for i in $(seq "$playback"); do echo "  playback $i:  rtmp://127.0.2.$i/live/<key>     API http://127.0.2.$i:9011/workflows"; done
+for i in $(seq "$playback"); do
+  echo "  playback $i:  rtmp://127.0.2.$i/live/<key>     http://127.0.2.$i:8080/live/<key>.m3u8 (.flv)   API http://127.0.2.$i:9011/workflows"
+done
 echo "Watch:"
 for s in $(seq "$streams"); do
   for p in $(seq "$playback"); do echo "  ffplay rtmp://127.0.2.$p/live/stream$s"; done
+done
+echo "Watch in a browser (HLS; protocol=flv for HTTP-FLV), or any HLS/HTTP-FLV player:"
+for s in $(seq "$streams"); do
+  p=$(( (s - 1) % playback + 1 ))
+  echo "  http://127.0.2.$p:8080/?stream=live/stream$s"
+  echo "  ffplay http://127.0.2.$p:8080/live/stream$s.m3u8     ffplay http://127.0.2.$p:8080/live/stream$s.flv"
 done
 echo "Ctrl-C stops everything."
 

@@ -8,6 +8,9 @@
 namespace mmids::rtmp {
 class RtmpServer;
 }
+namespace mmids::http_viewers {
+class HttpViewerServer;
+}
 namespace mmids::reactor {
 class Reactor;
 class ReactorManager;
@@ -21,6 +24,7 @@ struct StepServices {
   const settings::NodeSettings& settings;
   workflows::WorkflowManager& workflows;
   rtmp::RtmpServer* rtmp = nullptr;
+  http_viewers::HttpViewerServer* http_viewers = nullptr;  // HTTP-FLV and HLS viewers (rtmp_watch http_port=)
   reactor::ReactorManager* reactors = nullptr;
 };
 

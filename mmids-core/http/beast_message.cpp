@@ -47,4 +47,24 @@ BeastResponse response_to_beast(Response&& response, unsigned version, bool keep
   return message;
 }
 
+BeastResponseHead head_to_beast(const Response& response, unsigned version, bool keep_alive,
+                                std::string_view server_header) {
+  BeastResponseHead message;
+  message.version(version);
+  message.result(response.status);
+  message.set(bhttp::field::server, boost::beast::string_view(server_header.data(), server_header.size()));
+  message.set(bhttp::field::content_type, response.content_type);
+  for (const auto& [name, value] : response.headers) message.insert(name, value);
+  if (response.stream) {
+    message.keep_alive(false);
+    if (version >= 11) message.chunked(true);
+  } else {
+    size_t length = 0;
+    for (const auto& span : response.shared_body.spans) length += span.size();
+    message.keep_alive(keep_alive);
+    message.content_length(length);
+  }
+  return message;
+}
+
 }  // namespace mmids::http

@@ -35,6 +35,22 @@ Response Response::error(unsigned status, std::string_view message) {
   return json(status, nlohmann::json{{"error", std::string(message)}});
 }
 
+Response Response::streaming(unsigned status, std::string content_type, std::shared_ptr<BodyStream> stream) {
+  Response response;
+  response.status = status;
+  response.content_type = std::move(content_type);
+  response.stream = std::move(stream);
+  return response;
+}
+
+Response Response::shared(unsigned status, std::string content_type, SharedBody body) {
+  Response response;
+  response.status = status;
+  response.content_type = std::move(content_type);
+  response.shared_body = std::move(body);
+  return response;
+}
+
 std::string_view reason_phrase(unsigned status) {
   auto reason = boost::beast::http::obsolete_reason(static_cast<boost::beast::http::status>(status));
   std::string_view text(reason.data(), reason.size());

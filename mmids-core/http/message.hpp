@@ -3,12 +3,15 @@
 // server and the reactor's simple_http executor. This file: the request and response
 // values handlers see, independent of Beast.
 #include "mmids-core/common/asio.hpp"
+#include "mmids-core/http/body_stream.hpp"
 
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -30,11 +33,20 @@ struct Request {
   [[nodiscard]] std::string header(std::string_view name) const;
 };
 
+// A body referenced, not copied (an HLS segment served to many players): the spans stay
+// valid while `owner` lives. Sent with Content-Length, in one gathered write.
+struct SharedBody {
+  std::shared_ptr<const void> owner;
+  std::vector<std::span<const uint8_t>> spans;
+};
+
 struct Response {
   unsigned status = 200;
   std::string content_type = "application/json";
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;  // extra headers
+  std::shared_ptr<BodyStream> stream;  // set: the body comes from it over time (see body_stream.hpp)
+  SharedBody shared_body;               // owner set: the body, instead of `body`
 
   // Body is the JSON text (invalid UTF-8 in strings is replaced, never thrown on).
   static Response json(unsigned status, const nlohmann::json& body);
@@ -42,6 +54,9 @@ struct Response {
   static Response text(unsigned status, std::string body);
   // application/json {"error": message}
   static Response error(unsigned status, std::string_view message);
+  // A body the stream makes over time; the connection closes when it ends.
+  static Response streaming(unsigned status, std::string content_type, std::shared_ptr<BodyStream> stream);
+  static Response shared(unsigned status, std::string content_type, SharedBody body);
 };
 
 // Sends the response. Call it exactly once, on the server's io thread; later calls are

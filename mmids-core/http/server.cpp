@@ -1,6 +1,7 @@
 #include "mmids-core/http/server.hpp"
 
 #include "mmids-core/http/beast_message.hpp"
+#include "mmids-core/http/body_pump.hpp"
 #include "mmids-core/logging/log.hpp"
 #include "mmids-core/net/address.hpp"
 #include "mmids-core/net/socket_options.hpp"
@@ -32,7 +33,7 @@ constexpr std::size_t kLingerMaxBytes = 64 << 10;
 class ConnectionBase {
  public:
   virtual ~ConnectionBase() = default;
-  virtual void close() = 0;
+  virtual void close(std::string_view reason) = 0;
 };
 
 }  // namespace
@@ -76,18 +77,22 @@ class Connection : public ConnectionBase, public std::enable_shared_from_this<Co
     }
   }
 
-  void close() override {
+  void close(std::string_view reason) override {
     closed_ = true;
+    if (auto pump = std::move(pump_)) pump->closed(reason);
     beast::error_code ignored;
     lowest().socket().close(ignored);
   }
+  void close() { close("connection closed"); }
 
   // Sends the handler's answer (or the server's own) and continues with the connection.
   void send(Response response) {
     if (closed_) return;
+    if (response.stream) return send_streaming(std::move(response));
     unsigned status = response.status;
     spdlog::debug("{} {} {} -> {}", fields_, method_, path_, status);
     bool keep_alive = keep_alive_ && !state_->stopped;
+    if (response.shared_body.owner) return send_shared(std::move(response), keep_alive);
     response_ = response_to_beast(std::move(response), version_, keep_alive,
                                   state_->options.server_header);
     lowest().expires_after(state_->options.idle_timeout);
@@ -101,6 +106,38 @@ class Connection : public ConnectionBase, public std::enable_shared_from_this<Co
 
  private:
   beast::tcp_stream& lowest() { return beast::get_lowest_layer(stream_); }
+
+  // The head, then the shared body's spans as one gathered write (nothing copied).
+  void send_shared(Response response, bool keep_alive) {
+    shared_head_ = head_to_beast(response, version_, keep_alive, state_->options.server_header);
+    shared_body_ = std::move(response.shared_body);
+    shared_serializer_.emplace(shared_head_);
+    lowest().expires_after(state_->options.idle_timeout);
+    bhttp::async_write_header(stream_, *shared_serializer_, [self = this->shared_from_this()](beast::error_code ec, size_t) {
+      if (ec) return self->drop(ec, "write failed");
+      self->shared_buffers_.clear();
+      for (const auto& span : self->shared_body_.spans) self->shared_buffers_.emplace_back(span.data(), span.size());
+      boost::asio::async_write(self->stream_, self->shared_buffers_, [self](beast::error_code write_error, size_t) {
+        self->shared_body_ = {};
+        if (write_error) return self->drop(write_error, "write failed");
+        if (self->shared_head_.need_eof()) return self->finish();
+        self->read_request();
+      });
+    });
+  }
+
+  // The head now, the body as the handler's stream makes it; the connection ends with it.
+  void send_streaming(Response response) {
+    spdlog::debug("{} {} {} -> {} (streaming)", fields_, method_, path_, response.status);
+    auto head = head_to_beast(response, version_, false, state_->options.server_header);
+    lowest().expires_never();  // the pump bounds each write itself
+    pump_ = std::make_shared<BodyPump<Stream>>(
+        stream_, std::move(response.stream), std::move(head), state_->options.idle_timeout, this->weak_from_this(),
+        [weak = this->weak_from_this()](std::string_view reason) {
+          if (auto self = weak.lock()) self->close(reason);
+        });
+    pump_->start();
+  }
 
   void read_request() {
     if (closed_) return;
@@ -232,6 +269,11 @@ class Connection : public ConnectionBase, public std::enable_shared_from_this<Co
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   BeastResponse response_;
+  std::shared_ptr<BodyPump<Stream>> pump_;  // while a streaming response is written
+  BeastResponseHead shared_head_;           // while a shared body is written
+  SharedBody shared_body_;
+  std::optional<bhttp::response_serializer<bhttp::empty_body>> shared_serializer_;
+  std::vector<boost::asio::const_buffer> shared_buffers_;
   unsigned version_ = 11;
   bool keep_alive_ = false;
   bool closed_ = false;
@@ -313,27 +355,10 @@ void Server::stop() {
   state_->retry_timer.cancel();
   auto connections = state_->connections;  // close() may erase entries
   for (auto& [raw, weak] : connections) {
-    if (auto connection = weak.lock()) connection->close();
+    if (auto connection = weak.lock()) connection->close("server stopped");
   }
 }
 
 std::size_t Server::connection_count() const { return state_->connections.size(); }
-
-std::shared_ptr<ssl::context> make_server_tls_context(const std::string& cert_file,
-                                                      const std::string& key_file) {
-  auto context = std::make_shared<ssl::context>(ssl::context::tls_server);
-  context->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
-                       ssl::context::no_sslv3 | ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1 |
-                       ssl::context::single_dh_use);
-  beast::error_code ec;
-  context->use_certificate_chain_file(cert_file, ec);
-  if (ec) throw std::runtime_error("cannot load TLS certificate " + cert_file + ": " + ec.message());
-  context->use_private_key_file(key_file, ssl::context::pem, ec);
-  if (ec) throw std::runtime_error("cannot load TLS key " + key_file + ": " + ec.message());
-  if (SSL_CTX_check_private_key(context->native_handle()) != 1) {
-    throw std::runtime_error("TLS key " + key_file + " does not match certificate " + cert_file);
-  }
-  return context;
-}
 
 }  // namespace mmids::http

@@ -76,6 +76,8 @@ SettingsResult read_node_settings(const config::NodeConfig& config) {
       if (!require_value()) continue;
       if (!is_ip_address(text)) result.errors.push_back("setting 'bind_address' must be an IP address, got '" + text + "'");
       s.bind_address = text;
+    } else if (key == "http_player_path") {
+      if (require_value()) s.http_player_path = text;
     } else if (key == "tls_cert_path") {
       if (require_value()) s.tls_cert_path = text;
     } else if (key == "tls_key_path") {

@@ -23,6 +23,8 @@ struct NodeSettings {
   // The RTMP port through which ffmpeg processes (ffmpeg_push/hls/transcode) exchange media
   // with the node, on bind_address (or 127.0.0.1), under private app names.
   uint16_t internal_rtmp_port = 1935;
+  // Where the browser player's scripts are (hls.min.js, mpegts.js); empty: the build's web/.
+  std::string http_player_path;
   // A publisher that sends nothing this long is closed (rtmp_receive's publish_timeout
   // argument overrides it per step).
   std::chrono::milliseconds publish_timeout{5000};

@@ -1,7 +1,7 @@
 #include "steps/rtmp_watch/rtmp_watch_step.hpp"
 
+#include "mmids-core/http_viewers/http_viewer_server.hpp"
 #include "reactor/reactor_manager.hpp"
-
 
 namespace mmids::steps {
 namespace {
@@ -32,15 +32,38 @@ RtmpWatchStep::RtmpWatchStep(workflows::StepContext context, Options options, St
         context_.fields());
     outlets_.on_stream_started([this](const std::string& key) { publisher_wait_->stream_started(key); });
   }
+  auto result = services.rtmp->register_watcher(watcher_registration(options_.endpoint.port, options_.endpoint.rtmps));
+  if (!result.ok()) {
+    context_.set_error(result.error());
+    return;
+  }
+  registration_ = std::move(result).value();
+  if (options_.http_port) {
+    auto http = services.http_viewers->register_watcher(watcher_registration(*options_.http_port, options_.https));
+    if (!http.ok()) {
+      registration_.reset();
+      context_.set_error("argument 'http_port': " + http.error());
+      return;
+    }
+    http_registration_ = std::move(http).value();
+  }
+  spdlog::info("{} serving viewers on port {} app '{}' key '{}'{}{}", context_.fields(), options_.endpoint.port,
+               options_.endpoint.app, options_.endpoint.stream_key,
+               options_.http_port ? ", HTTP-FLV and HLS on port " + std::to_string(*options_.http_port) : std::string(),
+               reactor ? " (reactor " + reactor->name() + ")" : std::string());
+  context_.set_active();
+}
+
+endpoint::WatcherRegistration RtmpWatchStep::watcher_registration(uint16_t port, bool tls) {
   endpoint::WatcherRegistration registration;
-  registration.port = options_.endpoint.port;
+  registration.port = port;
   registration.app = options_.endpoint.app;
   registration.stream_key = options_.endpoint.stream_key;
-  registration.tls = options_.endpoint.rtmps;
+  registration.tls = tls;
   registration.ip_rules = options_.endpoint.ip_rules;
   registration.fields = context_.fields();
   registration.start_timeout = options_.start_timeout;
-  // The server calls these only while the registration lives, which is the step's life.
+  // The servers call these only while the registrations live, which is the step's life.
   registration.on_viewer_joined = [this](std::shared_ptr<endpoint::ViewerSink> viewer, const std::string& key) {
     if (!shut_down_) outlets_.add_viewer(viewer, exact_key(options_.endpoint).value_or(key));
   };
@@ -51,16 +74,7 @@ RtmpWatchStep::RtmpWatchStep(workflows::StepContext context, Options options, St
     const std::string key = exact_key(options_.endpoint).value_or(request.stream_key);
     return gate_ ? gate_->approve(key, request, std::move(approval)) : publisher_wait_->approve(key, std::move(approval));
   };
-  auto result = services.rtmp->register_watcher(std::move(registration));
-  if (!result.ok()) {
-    context_.set_error(result.error());
-    return;
-  }
-  registration_ = std::move(result).value();
-  spdlog::info("{} serving viewers on port {} app '{}' key '{}'{}", context_.fields(), options_.endpoint.port,
-               options_.endpoint.app, options_.endpoint.stream_key,
-               reactor ? " (reactor " + reactor->name() + ")" : std::string());
-  context_.set_active();
+  return registration;
 }
 
 void RtmpWatchStep::on_media(const media::MediaNotification& notification) {
@@ -91,6 +105,7 @@ void RtmpWatchStep::shutdown() {
   if (gate_) gate_->shutdown();
   if (publisher_wait_) publisher_wait_->shutdown();
   registration_.reset();  // closes this step's viewers
+  http_registration_.reset();
 }
 
 std::unique_ptr<workflows::WorkflowStep> RtmpWatchStep::create(const config::StepDefinition& definition,
@@ -108,8 +123,14 @@ std::unique_ptr<workflows::WorkflowStep> RtmpWatchStep::create(const config::Ste
   options.wait_for_publisher = args.optional_seconds("wait_for_publisher").value_or(options.wait_for_publisher);
   options.start_timeout = args.optional_seconds("start_timeout").value_or(options.start_timeout);
   options.unpublish_grace = args.optional_seconds("unpublish_grace").value_or(options.unpublish_grace);
+  if (auto port = args.optional_number("http_port", 1, 65535)) options.http_port = static_cast<uint16_t>(*port);
+  options.https = args.flag("https");
   args.reject_unknown();
   if (!services.rtmp) throw workflows::StepArgumentError("this node has no RTMP server");
+  if (options.https && !options.http_port) throw workflows::StepArgumentError("argument 'https' needs 'http_port'");
+  if (options.http_port && !services.http_viewers) {
+    throw workflows::StepArgumentError("argument 'http_port': this node has no HTTP viewer server");
+  }
   reactor::Reactor* reactor = nullptr;
   if (options.endpoint.reactor) {
     reactor = &find_reactor(services, "reactor", *options.endpoint.reactor);

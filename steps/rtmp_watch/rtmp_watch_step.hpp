@@ -4,7 +4,11 @@
 // a stream is watched under its own name; with an exact key every stream maps to it.
 //   rtmp_watch rtmp_app=APP stream_key=*|KEY [port=N] [rtmps] [allow_ips=..|deny_ips=..]
 //              [reactor=R [idle_grace=SECONDS]] [gop_cache=on|off] [wait_for_publisher=SECONDS]
-//              [start_timeout=SECONDS] [unpublish_grace=SECONDS]
+//              [start_timeout=SECONDS] [unpublish_grace=SECONDS] [http_port=N [https]]
+// With http_port=N the same streams are also served to HTTP-FLV (/<app>/<key>.flv) and HLS
+// (/<app>/<key>.m3u8) players on that port (HTTPS with `https`, from the node's TLS
+// settings): the same app, keys and IP rules, the same approver and the same fan-out, so
+// every protocol's viewers of a key share one lookup and one pull.
 // With reactor=R a viewer is held until R answers for its key (404: StreamNotFound) and
 // the media of the workflows R runs for that key reaches the key's viewers (pull
 // routing); those workflows outlive the key's last viewer by idle_grace (default 5 s).
@@ -28,6 +32,8 @@ class RtmpWatchStep : public workflows::WorkflowStep {
     RtmpEndpointArguments endpoint;
     bool gop_cache = true;
     std::chrono::milliseconds idle_grace{5000};
+    std::optional<uint16_t> http_port;  // HTTP-FLV and HLS viewers too
+    bool https = false;
     std::chrono::milliseconds wait_for_publisher{5000};
     std::chrono::milliseconds start_timeout{10000};
     std::chrono::milliseconds unpublish_grace{10000};
@@ -43,6 +49,8 @@ class RtmpWatchStep : public workflows::WorkflowStep {
  private:
   void serve(const media::MediaNotification& notification);
   void on_routed(const std::string& key, const media::MediaNotification& notification);
+  // The registration the RTMP and the HTTP viewer server both get: one approver, one fan-out.
+  endpoint::WatcherRegistration watcher_registration(uint16_t port, bool tls);
 
   workflows::StepContext context_;
   Options options_;
@@ -53,6 +61,7 @@ class RtmpWatchStep : public workflows::WorkflowStep {
   // workflow ending in a forwarder to this workflow) is not delivered twice.
   std::set<media::StreamId> upstream_streams_;
   Subscription registration_;
+  Subscription http_registration_;
   bool shut_down_ = false;
 };
 

@@ -18,6 +18,7 @@ class Cluster:
         self.test = test
         self.net = net if net is not None else 50 + os.getpid() % 150
         self.rtmp_port = harness.free_port()
+        self.http_port = harness.free_port()
         self.lookup_host = self.address(10)
         self.lookup_port = harness.free_port(self.lookup_host)
         self.tls = tls
@@ -53,8 +54,11 @@ class Cluster:
 
     def start_node(self, role, index, name=None):
         host = self.ingestion_host(index) if role == "ingestion" else self.playback_host(index)
-        env = {"MMIDS_BIND_ADDRESS": host, "MMIDS_API_ADDRESS": host, "MMIDS_API_PORT": harness.free_port(host),
+        self.api_ports = getattr(self, "api_ports", {})
+        self.api_ports[(role, index)] = harness.free_port(host)
+        env = {"MMIDS_BIND_ADDRESS": host, "MMIDS_API_ADDRESS": host, "MMIDS_API_PORT": self.api_ports[(role, index)],
                "MMIDS_LOOKUP_URL": self.lookup_url, "MMIDS_RTMP_PORT": self.rtmp_port,
+               "MMIDS_HTTP_PORT": self.http_port,
                "MMIDS_IDLE_GRACE": self.grace, "MMIDS_PUBLISHER_REFRESH": self.refresh}
         if self.tls:
             env["SSL_CERT_FILE"] = self.tls["ca"]  # the nodes trust the test CA as their system store
@@ -74,6 +78,16 @@ class Cluster:
 
     def watch_url(self, stream, playback_index):
         return f"rtmp://{self.playback_host(playback_index)}:{self.rtmp_port}/live/{stream}"
+
+    def playback_api_port(self, playback_index):
+        return self.api_ports[("playback", playback_index)]
+
+    def http_url(self, stream, playback_index, extension):
+        """The HTTP viewer URL of a stream on a playback node: extension "flv" or "m3u8"."""
+        return f"http://{self.playback_host(playback_index)}:{self.http_port}/live/{stream}.{extension}"
+
+    def player_page(self, stream, playback_index, protocol):
+        return f"http://{self.playback_host(playback_index)}:{self.http_port}/?stream=live/{stream}&protocol={protocol}"
 
     def pulls(self, playback_index=None):
         """Established connections from playback nodes to the ingestion nodes' RTMP port."""

@@ -1,26 +1,13 @@
 #include "mmids-core/rtmp/server/rtmp_server.hpp"
 
+#include "mmids-core/endpoint/connection_ids.hpp"
+#include "mmids-core/endpoint/registration_rules.hpp"
 #include "mmids-core/net/address.hpp"
 #include "mmids-core/net/socket_options.hpp"
 #include "mmids-core/rtmp/server/server_connection.hpp"
 
 namespace mmids::rtmp {
 namespace {
-
-// mmids' rule, per port + app and per role: "*" conflicts with every other registrant;
-// an exact key conflicts with "*" and with the same key.
-template <typename Entries>
-std::string find_conflict(const Entries& entries, uint16_t port, const std::string& app, const std::string& key) {
-  for (const auto& entry : entries) {
-    const auto& other = entry->registration;
-    if (other.port != port || other.app != app) continue;
-    if (key == "*" || other.stream_key == "*" || other.stream_key == key) {
-      return "app '" + app + "' key '" + other.stream_key + "' on port " + std::to_string(port) +
-             " is already registered";
-    }
-  }
-  return {};
-}
 
 asio::awaitable<void> accept_loop(std::weak_ptr<RtmpServer::State> weak_state, uint16_t port) {
   while (true) {
@@ -59,7 +46,7 @@ asio::awaitable<void> accept_loop(std::weak_ptr<RtmpServer::State> weak_state, u
       continue;
     }
     state->count_in(address);
-    const uint64_t id = state->next_connection_id++;
+    const uint64_t id = endpoint::next_connection_id();  // unique beside HTTP viewers' ids
     auto transport = listener.tls ? std::make_shared<RtmpTransport>(std::move(socket), *state->options.tls)
                                   : std::make_shared<RtmpTransport>(std::move(socket));
     auto connection = std::make_shared<ServerConnection>(state, port, id, peer);
@@ -145,7 +132,7 @@ Subscription unregister_later(const std::shared_ptr<RtmpServer::State>& state,
 }  // namespace
 
 Result<Subscription> RtmpServer::register_publisher(endpoint::PublisherRegistration registration) {
-  std::string conflict = find_conflict(state_->publishers, registration.port, registration.app, registration.stream_key);
+  std::string conflict = endpoint::find_conflict(state_->publishers, registration.port, registration.app, registration.stream_key);
   if (conflict.empty()) conflict = ensure_listener(*state_, registration.port, registration.tls);
   if (!conflict.empty()) return Error(std::move(conflict));
   auto entry = std::make_shared<PublisherEntry>(PublisherEntry{std::move(registration), {}});
@@ -154,7 +141,7 @@ Result<Subscription> RtmpServer::register_publisher(endpoint::PublisherRegistrat
 }
 
 Result<Subscription> RtmpServer::register_watcher(endpoint::WatcherRegistration registration) {
-  std::string conflict = find_conflict(state_->watchers, registration.port, registration.app, registration.stream_key);
+  std::string conflict = endpoint::find_conflict(state_->watchers, registration.port, registration.app, registration.stream_key);
   if (conflict.empty()) conflict = ensure_listener(*state_, registration.port, registration.tls);
   if (!conflict.empty()) return Error(std::move(conflict));
   auto entry = std::make_shared<WatcherEntry>(WatcherEntry{std::move(registration), {}});
@@ -172,5 +159,11 @@ uint16_t RtmpServer::bound_port(uint16_t registered_port) const {
 }
 
 size_t RtmpServer::connection_count() const { return state_->connections.size(); }
+
+size_t RtmpServer::viewer_count() const {
+  size_t viewers = 0;
+  for (const auto& entry : state_->watchers) viewers += entry->connections.size();
+  return viewers;
+}
 
 }  // namespace mmids::rtmp

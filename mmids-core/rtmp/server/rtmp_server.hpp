@@ -56,6 +56,8 @@ class RtmpServer {
   // was asked for, in tests). 0 when no listener is open there.
   [[nodiscard]] uint16_t bound_port(uint16_t registered_port) const;
   [[nodiscard]] size_t connection_count() const;
+  // Viewers admitted by a watcher registration (waiting for approval or playing).
+  [[nodiscard]] size_t viewer_count() const;
 
   struct State;
 

@@ -1,25 +1,10 @@
 #include "mmids-core/rtmp/server/server_state.hpp"
 
+#include "mmids-core/endpoint/registration_rules.hpp"
 #include "mmids-core/rtmp/protocol/status_codes.hpp"
 #include "mmids-core/rtmp/server/server_connection.hpp"
 
 namespace mmids::rtmp {
-namespace {
-
-// The registrant for a key: a "*" registrant first, then an exact one (mmids' order).
-template <typename Entries>
-auto find_entry(const Entries& entries, uint16_t port, const std::string& app, const std::string& key) {
-  typename Entries::value_type exact;
-  for (const auto& entry : entries) {
-    const auto& registration = entry->registration;
-    if (registration.port != port || registration.app != app) continue;
-    if (registration.stream_key == "*") return entry;
-    if (registration.stream_key == key) exact = entry;
-  }
-  return exact;
-}
-
-}  // namespace
 
 bool RtmpServer::State::app_registered(uint16_t port, const std::string& app) const {
   for (const auto& entry : publishers)
@@ -34,7 +19,7 @@ Admission<PublisherEntry> RtmpServer::State::admit_publisher(uint16_t port, cons
                                                              uint64_t connection, const asio::ip::address& peer) {
   if (key.empty()) return Refusal{status::publish_bad_name, "empty stream key"};
   if (mode != "live") return Refusal{status::publish_bad_name, "only live publishing is supported, not '" + mode + "'"};
-  auto entry = find_entry(publishers, port, app, key);
+  auto entry = endpoint::find_registrant(publishers, port, app, key);
   if (!entry) return Refusal{status::publish_bad_name, "no publisher registration for this stream key"};
   if (!entry->registration.ip_rules.permits(peer)) return Refusal{status::publish_denied, "publisher address not allowed"};
   auto claim = live_keys.find({port, app, key});
@@ -48,7 +33,7 @@ Admission<PublisherEntry> RtmpServer::State::admit_publisher(uint16_t port, cons
 
 Admission<WatcherEntry> RtmpServer::State::admit_viewer(uint16_t port, const std::string& app, const std::string& key,
                                                         const asio::ip::address& peer) const {
-  auto entry = find_entry(watchers, port, app, key);
+  auto entry = endpoint::find_registrant(watchers, port, app, key);
   if (!entry || key.empty()) return Refusal{status::play_stream_not_found, "no such stream to watch"};
   if (!entry->registration.ip_rules.permits(peer)) return Refusal{status::play_failed, "viewer address not allowed"};
   return entry;

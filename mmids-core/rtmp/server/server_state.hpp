@@ -52,10 +52,9 @@ struct RtmpServer::State : std::enable_shared_from_this<RtmpServer::State> {
   std::vector<std::shared_ptr<WatcherEntry>> watchers;
   // (port, app, key) being published -> the publishing connection
   std::map<std::tuple<uint16_t, std::string, std::string>, uint64_t> live_keys;
-  std::map<uint64_t, std::weak_ptr<ServerConnection>> connections;
+  std::map<uint64_t, std::weak_ptr<ServerConnection>> connections;  // ids from endpoint::next_connection_id()
   std::map<asio::ip::address, size_t> connections_per_address;
   std::chrono::steady_clock::time_point last_limit_log;  // refusals at accept are logged once a second
-  uint64_t next_connection_id = 1;
 
   // connect: some publisher or watcher is registered for the app on the port.
   [[nodiscard]] bool app_registered(uint16_t port, const std::string& app) const;

@@ -1,5 +1,6 @@
 #include "mmids-core/rtmp/server/viewer_role.hpp"
 
+#include "mmids-core/endpoint/viewer_entries.hpp"
 #include "mmids-core/rtmp/protocol/status_codes.hpp"
 #include "mmids-core/rtmp/server/approval.hpp"
 #include "mmids-core/rtmp/server/server_connection.hpp"
@@ -60,21 +61,7 @@ void ViewerRole::stop() {
 
 void ViewerRole::send(const media::MediaNotification& notification) {
   if (stopped_ || !playing_) return;
-  if (std::holds_alternative<media::NewStream>(notification)) {
-    timestamps_.new_stream();
-    queue_.wait_for_keyframe();
-    return;
-  }
-  if (const auto* metadata = std::get_if<media::StreamMetadata>(&notification)) {
-    return push(endpoint::QueuedMessage{endpoint::QueuedKind::Metadata, media::MediaKind::Video, 0, metadata->amf0});
-  }
-  const auto* payload = std::get_if<media::MediaPayload>(&notification);
-  if (!payload) return;  // StreamDisconnected: the viewer stays, waiting for the stream to return
-  const endpoint::QueuedKind kind = payload->is_sequence_header ? endpoint::QueuedKind::SequenceHeader
-                          : !payload->is_video()      ? endpoint::QueuedKind::Audio
-                          : payload->is_keyframe      ? endpoint::QueuedKind::VideoKeyframe
-                                                      : endpoint::QueuedKind::VideoFrame;
-  push(endpoint::QueuedMessage{kind, payload->kind, timestamps_.apply(payload->timestamp_ms), payload->data});
+  if (auto entry = endpoint::viewer_entry(notification, timestamps_, queue_)) push(std::move(*entry));
 }
 
 void ViewerRole::end(std::string_view description) {

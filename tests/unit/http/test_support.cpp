@@ -63,6 +63,22 @@ std::optional<beast::http::response<beast::http::string_body>> RawClient::read_r
   return response;
 }
 
+std::string RawClient::read_available(std::chrono::milliseconds timeout) {
+  std::string out;
+  std::array<char, 4096> scratch{};
+  std::function<void(beast::error_code, std::size_t)> on_read = [&](beast::error_code ec, std::size_t n) {
+    out.append(scratch.data(), n);
+    if (!ec) socket_.async_read_some(asio::buffer(scratch), on_read);
+  };
+  socket_.async_read_some(asio::buffer(scratch), on_read);
+  io_.restart();
+  io_.run_for(timeout);
+  socket_.cancel();
+  io_.restart();
+  io_.run();
+  return out;
+}
+
 bool RawClient::closed_within(std::chrono::milliseconds timeout) {
   std::array<char, 1024> scratch{};
   std::optional<beast::error_code> result;

@@ -58,6 +58,8 @@ class RawClient {
   // One response, or nullopt when none came within timeout (or the connection closed).
   std::optional<boost::beast::http::response<boost::beast::http::string_body>> read_response(
       std::chrono::milliseconds timeout = 5s);
+  // The raw bytes that arrive within timeout (empty when none do).
+  std::string read_available(std::chrono::milliseconds timeout);
   // Whether the server closed the connection (EOF or reset) within timeout.
   bool closed_within(std::chrono::milliseconds timeout);
 

@@ -233,7 +233,9 @@ bool is_name_char(char c) {
   }
 }
 
-bool is_value_char(char c) { return is_name_char(c) || c == '?' || c == '=' || c == '&'; }
+bool is_value_char(char c) {
+  return is_name_char(c) || c == '?' || c == '=' || c == '&' || c == '[' || c == ']';
+}
 
 bool is_name(std::string_view text) {
   if (text.empty()) return false;
@@ -264,9 +266,12 @@ std::string printable(std::string_view text) {
 }
 
 int column_width(std::string_view text) {
+  // A character is counted where it ends, as LineLexer::advance counts columns, so that
+  // stray continuation bytes (invalid UTF-8) are counted alike: with the character
+  // before them, or as one at the start (found by fuzz_reactor_answer).
   int width = 0;
-  for (char c : text)
-    if (!is_continuation(static_cast<unsigned char>(c))) ++width;
+  for (std::size_t i = 0; i < text.size(); ++i)
+    if (i + 1 == text.size() || !is_continuation(static_cast<unsigned char>(text[i + 1]))) ++width;
   return width;
 }
 

@@ -59,7 +59,6 @@ class RtmpPlayClient final : public RtmpConnection {
   PlayClientOptions options_;
   Handlers handlers_;
   ClientDialogue dialogue_;
-  std::vector<ClientEvent> events_;
   std::chrono::steady_clock::time_point last_media_;
   bool stopped_ = false;
 };

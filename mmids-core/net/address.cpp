@@ -31,8 +31,14 @@ ip::address normalize(const ip::address& address) {
 }
 
 Result<ip::address> parse_address(std::string_view text) {
-  // make_address reads a C string: "::\0<anything>" would be "::" (found by fuzz_urls_and_addresses).
-  if (text.find('\0') != std::string_view::npos) return Error(quote_input(text) + " is not an IP address");
+  // Only the characters of an address reach make_address (found by fuzz_urls_and_addresses):
+  // it reads a C string, so "::\0<anything>" would be "::", and it takes any text after a
+  // '%' whose interface does not exist as zone 0, so "::%]x" would be "::".
+  if (text.find('%') != std::string_view::npos) return Error(quote_input(text) + " has a zone id");
+  const bool address_chars = std::all_of(text.begin(), text.end(), [](char c) {
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F') || c == '.' || c == ':';
+  });
+  if (!address_chars) return Error(quote_input(text) + " is not an IP address");
   boost::system::error_code ec;
   auto address = ip::make_address(std::string(text), ec);
   if (ec) return Error(quote_input(text) + " is not an IP address");

@@ -2,6 +2,8 @@
 
 #include "mmids-core/net/address.hpp"
 
+#include <cstdlib>
+
 namespace mmids::settings {
 namespace {
 
@@ -35,6 +37,15 @@ SettingsResult read_node_settings(const config::NodeConfig& config) {
     } else if (key == "internal_rtmp_port") {
       if (!require_value()) continue;
       if (auto port = parse_port(key, text, result.errors)) s.internal_rtmp_port = *port;
+    } else if (key == "publish_timeout") {
+      if (!require_value()) continue;
+      char* end = nullptr;
+      const double seconds = std::strtod(text.c_str(), &end);
+      if (end != text.c_str() + text.size() || !(seconds > 0) || seconds > 3600) {
+        result.errors.push_back("setting 'publish_timeout' must be a number of seconds more than 0 and at most 3600, got '" + text + "'");
+        continue;
+      }
+      s.publish_timeout = std::chrono::milliseconds(static_cast<long>(seconds * 1000));
     } else if (key == "http_api_address") {
       if (!require_value()) continue;
       if (!is_ip_address(text)) result.errors.push_back("setting 'http_api_address' must be an IP address, got '" + text + "'");

@@ -3,6 +3,7 @@
 // (SPEC.md section 3).
 #include "mmids-core/config/definitions.hpp"
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -21,6 +22,9 @@ struct NodeSettings {
   // The RTMP port through which ffmpeg processes (ffmpeg_push/hls/transcode) exchange media
   // with the node, on bind_address (or 127.0.0.1), under private app names.
   uint16_t internal_rtmp_port = 1935;
+  // A publisher that sends nothing this long is closed (rtmp_receive's publish_timeout
+  // argument overrides it per step).
+  std::chrono::milliseconds publish_timeout{5000};
 
   // The address local ffmpeg processes connect to: bind_address, or loopback when unset.
   [[nodiscard]] std::string local_rtmp_host() const {

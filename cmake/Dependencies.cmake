@@ -17,3 +17,8 @@ endif()
 # mmids-core/common/asio.hpp includes it first. Keep Boost's deprecated
 # bind placeholders out of the global namespace.
 add_compile_definitions(BOOST_BIND_GLOBAL_PLACEHOLDERS BOOST_ASIO_NO_DEPRECATED)
+# Boost 1.74 looks for clang's coroutines in libc++'s <experimental/coroutine> only; clang
+# 14 has them in libstdc++'s <coroutine> as gcc does (the fuzz and sanitizer trees).
+if(CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
+  add_compile_definitions(BOOST_ASIO_HAS_CO_AWAIT=1)
+endif()

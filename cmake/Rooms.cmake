@@ -18,7 +18,10 @@ function(mmids_room name dir)
     target_link_libraries(${name} PUBLIC ${ROOM_ROOMS} ${ROOM_LIBS})
     if(NOT ROOM_PURE)
       # One precompiled header (Asio, Beast, spdlog, JSON) serves every room that can use it.
+      # A room compiled with it holds code of those libraries, so it links them, and gets
+      # their compile definitions (without them gcc ignores the header: -Winvalid-pch).
       target_precompile_headers(${name} REUSE_FROM mmids_pch)
+      target_link_libraries(${name} PRIVATE mmids_pch)
     endif()
   else()
     add_library(${name} INTERFACE)

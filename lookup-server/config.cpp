@@ -29,8 +29,9 @@ void apply_config_toml(std::string_view toml_text, const std::string& source,
   }
   for (const auto& [key_object, node] : table) {
     std::string_view key = key_object.str();
-    auto string = [&] { return get_string(source, node, key); };
-    auto seconds = [&] { return std::chrono::seconds(get_integer(source, node, key, 1, 86400 * 365)); };
+    // `node` named in the captures: clang 14 cannot capture a structured binding.
+    auto string = [&, &node = node] { return get_string(source, node, key); };
+    auto seconds = [&, &node = node] { return std::chrono::seconds(get_integer(source, node, key, 1, 86400 * 365)); };
     try {
       if (key == "listen") {
         std::tie(config.listen_address, config.listen_port) = parse_listen(string());

@@ -4,6 +4,8 @@
 
 #include "mmids-core/config/parser.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include <nlohmann/json.hpp>
 
 namespace mmids::api {
@@ -21,13 +23,23 @@ nlohmann::json step_to_json(const workflows::StepView& step) {
           {"status", step.status}};
 }
 
+// A refused update is logged: an operator's script that sends garbage should show in the log.
+http::Response refuse_update(unsigned status, const std::string& problem, nlohmann::json body) {
+  spdlog::info("api: PUT /workflows refused: {}", problem);
+  return http::Response::json(status, std::move(body));
+}
+
+http::Response refuse_update(unsigned status, const std::string& problem) {
+  return refuse_update(status, problem, {{"error", problem}});
+}
+
 http::Response put_workflow(const http::Request& request, workflows::WorkflowManager& manager) {
   auto content_type = request.headers.find("content-type");
   if (content_type != request.headers.end()) {
     std::string_view type = content_type->second;
     type = type.substr(0, type.find(';'));
     if (type != kWorkflowContentType && type != "text/plain") {
-      return http::Response::error(415, "content type must be absent or " + std::string(kWorkflowContentType));
+      return refuse_update(415, "content type must be absent or " + std::string(kWorkflowContentType));
     }
   }
   auto parsed = config::parse_workflows(request.body, "request body");
@@ -38,10 +50,10 @@ http::Response put_workflow(const http::Request& request, workflows::WorkflowMan
                                {"column", first.where.column},
                                {"errors", nlohmann::json::array()}};
     for (const auto& error : parsed.errors) body["errors"].push_back(error.to_string());
-    return http::Response::json(400, body);
+    return refuse_update(400, first.to_string(), std::move(body));
   }
   if (parsed.config.workflows.size() != 1) {
-    return http::Response::error(
+    return refuse_update(
         400, "the body must hold exactly one workflow, found " + std::to_string(parsed.config.workflows.size()));
   }
   const std::string name = parsed.config.workflows.front().name;

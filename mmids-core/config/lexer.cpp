@@ -1,40 +1,16 @@
 #include "mmids-core/config/lexer.hpp"
 
+#include "mmids-core/common/utf8.hpp"
+
 #include <cstdio>
 
 namespace mmids::config::detail {
 
 namespace {
 
-bool is_continuation(unsigned char byte) { return (byte & 0xC0) == 0x80; }
+using utf8::is_continuation;
 
-// Length of the well-formed UTF-8 sequence starting at text[pos], or 0 when the bytes
-// there are not one (overlong forms, surrogates and values past U+10FFFF included).
-std::size_t utf8_sequence_length(std::string_view text, std::size_t pos) {
-  auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[i]); };
-  unsigned char lead = byte(pos);
-  if (lead < 0x80) return 1;
-  std::size_t length = 0;
-  unsigned char low = 0x80, high = 0xBF;  // allowed range of the second byte
-  if (lead >= 0xC2 && lead <= 0xDF) {
-    length = 2;
-  } else if (lead >= 0xE0 && lead <= 0xEF) {
-    length = 3;
-    if (lead == 0xE0) low = 0xA0;
-    if (lead == 0xED) high = 0x9F;
-  } else if (lead >= 0xF0 && lead <= 0xF4) {
-    length = 4;
-    if (lead == 0xF0) low = 0x90;
-    if (lead == 0xF4) high = 0x8F;
-  } else {
-    return 0;
-  }
-  if (pos + length > text.size()) return 0;
-  if (byte(pos + 1) < low || byte(pos + 1) > high) return 0;
-  for (std::size_t i = 2; i < length; ++i)
-    if (!is_continuation(byte(pos + i))) return 0;
-  return length;
-}
+std::size_t utf8_sequence_length(std::string_view text, std::size_t pos) { return utf8::sequence_length(text, pos); }
 
 std::string hex_byte(unsigned char byte) {
   char buffer[8];
@@ -233,7 +209,9 @@ bool is_name_char(char c) {
   }
 }
 
-bool is_value_char(char c) { return is_name_char(c) || c == '?' || c == '=' || c == '&'; }
+bool is_value_char(char c) {
+  return is_name_char(c) || c == '?' || c == '=' || c == '&' || c == '[' || c == ']';
+}
 
 bool is_name(std::string_view text) {
   if (text.empty()) return false;
@@ -242,42 +220,19 @@ bool is_name(std::string_view text) {
   return true;
 }
 
-std::string printable(std::string_view text) {
-  constexpr int kMaxCharacters = 60;
-  std::string out;
-  int characters = 0;
-  for (std::size_t pos = 0; pos < text.size();) {
-    if (characters++ == kMaxCharacters) return out + "...";
-    auto byte = static_cast<unsigned char>(text[pos]);
-    std::size_t length = byte >= 0x20 && byte != 0x7F ? utf8_sequence_length(text, pos) : 0;
-    if (length == 0) {
-      char buffer[8];
-      std::snprintf(buffer, sizeof buffer, "\\x%02X", byte);
-      out += buffer;
-      ++pos;
-    } else {
-      out += text.substr(pos, length);
-      pos += length;
-    }
-  }
-  return out;
-}
+std::string printable(std::string_view text) { return utf8::printable(text, 60); }
 
 int column_width(std::string_view text) {
+  // A character is counted where it ends, as LineLexer::advance counts columns, so that
+  // stray continuation bytes (invalid UTF-8) are counted alike: with the character
+  // before them, or as one at the start (found by fuzz_reactor_answer).
   int width = 0;
-  for (char c : text)
-    if (!is_continuation(static_cast<unsigned char>(c))) ++width;
+  for (std::size_t i = 0; i < text.size(); ++i)
+    if (i + 1 == text.size() || !is_continuation(static_cast<unsigned char>(text[i + 1]))) ++width;
   return width;
 }
 
-std::size_t find_invalid_utf8(std::string_view text) {
-  for (std::size_t pos = 0; pos < text.size();) {
-    std::size_t length = utf8_sequence_length(text, pos);
-    if (length == 0) return pos;
-    pos += length;
-  }
-  return std::string_view::npos;
-}
+std::size_t find_invalid_utf8(std::string_view text) { return utf8::find_invalid(text); }
 
 LineReader::LineReader(std::string_view text) : rest_(text) {
   if (rest_.substr(0, 3) == "\xEF\xBB\xBF") rest_.remove_prefix(3);

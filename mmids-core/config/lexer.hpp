@@ -43,7 +43,8 @@ class Diagnostics {
 
 // Characters of a name or key: letters, digits and - _ / \ * . : ,
 bool is_name_char(char c);
-// Characters of an unquoted value or flag: a name's, plus ? = &
+// Characters of an unquoted value or flag: a name's, plus ? = & (URL queries) and [ ]
+// (IPv6 hosts in URLs, as the lookup server answers for an IPv6 ingestion node)
 bool is_value_char(char c);
 bool is_name(std::string_view text);  // non-empty, name characters only
 

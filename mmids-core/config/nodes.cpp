@@ -207,9 +207,9 @@ std::optional<std::string> NodeReader::checked_key(int line, const Piece& piece,
     return std::nullopt;
   }
   if (!piece.quoted) {
-    // '?' and '&' pass the lexer (values may hold them) but not a name. Other bad
-    // characters were reported by the lexer already.
-    std::size_t bad = piece.text.find_first_of("?&");
+    // '?', '&', '[' and ']' pass the lexer (values may hold them) but not a name. Other
+    // bad characters were reported by the lexer already.
+    std::size_t bad = piece.text.find_first_of("?&[]");
     if (bad != std::string::npos) {
       error(line, piece.text_column + column_width(std::string_view(piece.text).substr(0, bad)),
             std::string("'") + piece.text[bad] + "' is not allowed in a " + std::string(what) + " (quote it to use it)");

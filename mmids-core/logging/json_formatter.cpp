@@ -36,7 +36,13 @@ std::string utc_time(spdlog::log_clock::time_point when) {
 SplitMessage split_fields(std::string_view text) {
   SplitMessage whole{{}, text};
   if (text.empty() || text.front() != '[') return whole;
-  auto close = text.find(']');
+  // The block ends at the ']' that closes its '[': values hold balanced brackets only
+  // (an IPv6 peer, "[::1]:5000"; Fields escapes any other ']').
+  std::size_t close = std::string_view::npos;
+  for (std::size_t i = 1, depth = 1; i < text.size() && close == std::string_view::npos; ++i) {
+    if (text[i] == '[') ++depth;
+    if (text[i] == ']' && --depth == 0) close = i;
+  }
   if (close == std::string_view::npos) return whole;
   std::string_view block = text.substr(1, close - 1);
   SplitMessage split;

@@ -14,7 +14,8 @@ namespace mmids::log {
 // std::invalid_argument for an unknown level name.
 void init(std::string_view level);
 
-// An immutable list of key=value fields, cheap to pass around by value.
+// An immutable list of key=value fields, cheap to pass around by value. Values are written
+// printable (utf8::printable: control bytes, spaces, ']' and invalid UTF-8 as \xNN).
 class Fields {
  public:
   Fields() = default;

@@ -64,23 +64,31 @@ template <class Metric>
 void Family<Metric>::inc(const LabelValues& values, double amount)
   requires(!std::is_same_v<Metric, prometheus::Histogram>)
 {
-  if (auto* metric = at(values)) metric->Increment(amount);
+  if constexpr (!std::is_same_v<Metric, prometheus::Histogram>) {
+    if (auto* metric = at(values)) metric->Increment(amount);
+  }
 }
 
 template <class Metric>
 void Family<Metric>::set(const LabelValues& values, double value)
   requires std::is_same_v<Metric, prometheus::Gauge>
 {
-  if (auto* metric = at(values)) metric->Set(value);
+  if constexpr (std::is_same_v<Metric, prometheus::Gauge>) {
+    if (auto* metric = at(values)) metric->Set(value);
+  }
 }
 
 template <class Metric>
 void Family<Metric>::observe(const LabelValues& values, double value)
   requires std::is_same_v<Metric, prometheus::Histogram>
 {
-  if (auto* metric = at(values)) metric->Observe(value);
+  if constexpr (std::is_same_v<Metric, prometheus::Histogram>) {
+    if (auto* metric = at(values)) metric->Observe(value);
+  }
 }
 
+// clang 14 instantiates constrained members too in these explicit instantiations, hence
+// the `if constexpr` repeating each member's constraint in its body.
 template class Family<prometheus::Counter>;
 template class Family<prometheus::Gauge>;
 template class Family<prometheus::Histogram>;

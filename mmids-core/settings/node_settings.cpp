@@ -48,7 +48,8 @@ SettingsResult read_node_settings(const config::NodeConfig& config) {
       }
     } locate{result, errors_before, warnings_before, location_of(config, key)};
     const std::string text = value.value_or("");
-    auto require_value = [&] {
+    // Named captures: clang 14 cannot capture structured bindings (the sanitizer tree).
+    auto require_value = [&result, &key = key, &value = value] {
       if (!value || value->empty()) result.errors.push_back("setting '" + key + "' needs a value");
       return value && !value->empty();
     };

@@ -20,6 +20,9 @@ What this module gives a test:
 - program(name): the path of a built program, e.g. program("mmids-lookup").
 - start_redis(group): a private redis-server on a free loopback port.
 - make_test_ca(dir): a throwaway CA and a server certificate (openssl CLI).
+- sanitizer_report(text): the first ASan/LSan/UBSan report in a program's output, or None.
+  E2ETestCase fails a test when any process it started wrote one (a sanitizer build,
+  scripts/test.sh's second tree), whatever that process's exit status was.
 - main(): run the tests of the calling script; exit status non-zero on failure.
 
 Keep this module general: any test (node, lookup, cluster) may import it.
@@ -30,6 +33,7 @@ import ctypes
 import http.client
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -44,7 +48,7 @@ import urllib.parse
 __all__ = [
     "E2ETestCase", "ProcessGroup", "ManagedProcess", "HttpResponse", "binary_dir", "source_dir",
     "program", "free_port", "free_ports", "wait_for_port", "wait_for_http", "wait_until",
-    "http_request", "post_json", "start_redis", "make_test_ca", "main",
+    "http_request", "post_json", "start_redis", "make_test_ca", "sanitizer_report", "main",
 ]
 
 
@@ -89,6 +93,21 @@ def free_ports(count, host="127.0.0.1"):
 def free_port(host="127.0.0.1"):
     """One TCP port nothing listens on right now."""
     return free_ports(1, host)[0]
+
+
+# --------------------------------------------------------------------------- sanitizers
+
+# How ASan, LeakSanitizer and UBSan start a report (UBSan: "file:line:column: runtime error:").
+_SANITIZER_REPORT = re.compile(r"^.*(ERROR: AddressSanitizer|ERROR: LeakSanitizer|:\d+:\d+: runtime error: ).*$",
+                               re.M)
+
+
+def sanitizer_report(text, lines=40):
+    """The first sanitizer report in a program's output (up to `lines` lines of it), or None."""
+    match = _SANITIZER_REPORT.search(text)
+    if not match:
+        return None
+    return "\n".join(text[match.start():].splitlines()[:lines])
 
 
 # --------------------------------------------------------------------------- processes
@@ -178,6 +197,16 @@ class ProcessGroup:
                 process.stop()
         if self in ProcessGroup._live_groups:
             ProcessGroup._live_groups.remove(self)
+
+    def sanitizer_reports(self):
+        """"name: report" for every process whose log holds a sanitizer report."""
+        reports = []
+        for process in self.processes:
+            with contextlib.suppress(OSError, ValueError):
+                report = sanitizer_report(process.log())
+                if report:
+                    reports.append(f"{process.describe()}\n{report}")
+        return reports
 
     def log_tails(self, lines=60):
         """The last lines of every process log, for failure reports."""
@@ -365,6 +394,9 @@ class E2ETestCase(unittest.TestCase):
         problems_before = len(result.failures) + len(result.errors)
         self.tmp = tempfile.mkdtemp(prefix=f"mmids-e2e-{self._testMethodName}-")
         self.processes = ProcessGroup(self.tmp)
+        # Added first, so it runs last: after the test's own cleanups, every process stops
+        # (sanitizers report leaks at exit) and a report in any log fails the test.
+        self.addCleanup(self._stop_processes_and_check)
         try:
             return super().run(result)
         finally:
@@ -375,6 +407,12 @@ class E2ETestCase(unittest.TestCase):
                 sys.stderr.write(f"kept {self.tmp}\n")
             else:
                 shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def _stop_processes_and_check(self):
+        self.processes.stop_all()
+        reports = self.processes.sanitizer_reports()
+        if reports:
+            self.fail("a sanitizer found a bug:\n" + "\n".join(reports))
 
     def start(self, name, args, **kwargs):
         """Shorthand for self.processes.start(...)."""

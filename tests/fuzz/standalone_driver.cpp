@@ -2,7 +2,14 @@
 // every file of the given corpus directories is fed as is, then --runs=N inputs made
 // by deterministic mutations of them (and of nothing, for pure garbage). A crash, an
 // abort or a sanitizer report fails the ctest test; the seed is fixed, so a failure
-// repeats. Clang builds with MMIDS_LIBFUZZER=ON use real coverage-guided libFuzzer.
+// repeats, and the input that failed is written to <target>-crash.bin in the working
+// directory (build/tests/ under ctest) to replay and add to the corpus. Clang builds with
+// MMIDS_LIBFUZZER=ON use real coverage-guided libFuzzer (scripts/fuzz.sh).
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <csignal>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -15,9 +22,44 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size);
 
+// Sanitizers call this before they end the program (gcc's and clang's runtimes alike).
+extern "C" void __sanitizer_set_death_callback(void (*callback)()) __attribute__((weak));
+
 namespace {
 
 using Input = std::vector<uint8_t>;
+
+// The input being run and where it goes if the run dies (set before any signal can come).
+const Input* current_input = nullptr;
+std::string crash_path;
+
+// Only async-signal-safe calls: the process is dying.
+void save_current_input() {
+  static bool saved = false;
+  if (saved || current_input == nullptr) return;
+  saved = true;
+  const int fd = ::open(crash_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  if (fd >= 0) {
+    (void)!::write(fd, current_input->data(), current_input->size());
+    ::close(fd);
+  }
+  static const char message[] = "\nfuzz: the failing input is in ";
+  (void)!::write(2, message, sizeof message - 1);
+  (void)!::write(2, crash_path.data(), crash_path.size());
+  (void)!::write(2, "\n", 1);
+}
+
+extern "C" void on_fatal_signal(int signal_number) {
+  save_current_input();
+  std::signal(signal_number, SIG_DFL);
+  std::raise(signal_number);
+}
+
+void run(const Input& input) {
+  current_input = &input;
+  LLVMFuzzerTestOneInput(input.data(), input.size());
+  current_input = nullptr;
+}
 
 Input read_file(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
@@ -69,25 +111,30 @@ Input mutate(Input input, std::mt19937_64& rng) {
 
 int main(int argc, char** argv) {
   long runs = 10000;
-  std::vector<Input> corpus;
+  std::vector<std::filesystem::path> files;
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
     if (arg.rfind("--runs=", 0) == 0) {
       runs = std::atol(arg.c_str() + 7);
     } else if (std::filesystem::is_directory(arg)) {
       for (const auto& entry : std::filesystem::directory_iterator(arg))
-        if (entry.is_regular_file()) corpus.push_back(read_file(entry.path()));
+        if (entry.is_regular_file()) files.push_back(entry.path());
     } else if (std::filesystem::exists(arg)) {
-      corpus.push_back(read_file(arg));
+      files.push_back(arg);
     }
   }
-  for (const auto& input : corpus) LLVMFuzzerTestOneInput(input.data(), input.size());
+  std::sort(files.begin(), files.end());  // the same order everywhere: the same mutations
+  std::vector<Input> corpus;
+  for (const auto& file : files) corpus.push_back(read_file(file));
+
+  crash_path = (std::filesystem::current_path() / std::filesystem::path(argv[0]).filename()).string() + "-crash.bin";
+  for (int signal_number : {SIGABRT, SIGSEGV, SIGBUS, SIGFPE, SIGILL}) std::signal(signal_number, on_fatal_signal);
+  if (__sanitizer_set_death_callback) __sanitizer_set_death_callback(save_current_input);
+
+  for (const auto& input : corpus) run(input);
   corpus.push_back({});
   std::mt19937_64 rng(0x6d6d696473ULL);
-  for (long i = 0; i < runs; ++i) {
-    Input input = mutate(corpus[rng() % corpus.size()], rng);
-    LLVMFuzzerTestOneInput(input.data(), input.size());
-  }
+  for (long i = 0; i < runs; ++i) run(mutate(corpus[rng() % corpus.size()], rng));
   std::printf("fuzz: %zu corpus inputs and %ld mutations ran without a crash\n", corpus.size() - 1, runs);
   return 0;
 }

@@ -1,6 +1,7 @@
 #include "mmids-core/rtmp/server/server_state.hpp"
 
 #include "mmids-core/endpoint/registration_rules.hpp"
+#include "mmids-core/endpoint/stream_key.hpp"
 #include "mmids-core/rtmp/protocol/status_codes.hpp"
 #include "mmids-core/rtmp/server/server_connection.hpp"
 
@@ -17,7 +18,7 @@ bool RtmpServer::State::app_registered(uint16_t port, const std::string& app) co
 Admission<PublisherEntry> RtmpServer::State::admit_publisher(uint16_t port, const std::string& app,
                                                              const std::string& key, const std::string& mode,
                                                              uint64_t connection, const asio::ip::address& peer) {
-  if (key.empty()) return Refusal{status::publish_bad_name, "empty stream key"};
+  if (auto problem = endpoint::stream_key_problem(key)) return Refusal{status::publish_bad_name, *problem};
   if (mode != "live") return Refusal{status::publish_bad_name, "only live publishing is supported, not '" + mode + "'"};
   auto entry = endpoint::find_registrant(publishers, port, app, key);
   if (!entry) return Refusal{status::publish_bad_name, "no publisher registration for this stream key"};
@@ -33,8 +34,9 @@ Admission<PublisherEntry> RtmpServer::State::admit_publisher(uint16_t port, cons
 
 Admission<WatcherEntry> RtmpServer::State::admit_viewer(uint16_t port, const std::string& app, const std::string& key,
                                                         const asio::ip::address& peer) const {
+  if (auto problem = endpoint::stream_key_problem(key)) return Refusal{status::play_stream_not_found, *problem};
   auto entry = endpoint::find_registrant(watchers, port, app, key);
-  if (!entry || key.empty()) return Refusal{status::play_stream_not_found, "no such stream to watch"};
+  if (!entry) return Refusal{status::play_stream_not_found, "no such stream to watch"};
   if (!entry->registration.ip_rules.permits(peer)) return Refusal{status::play_failed, "viewer address not allowed"};
   return entry;
 }

@@ -138,6 +138,16 @@ TEST_CASE("error: columns count characters, not bytes, and a tab is one column",
   require_one_error(parse(in_workflow("\ts a=\"\xE2\x98\x95\xE2\x98\x95\" b=;")), 2, 13, "invalid character ';'");
 }
 
+// Found by fuzz_reactor_answer: the end of a line that starts with a stray continuation
+// byte was one column short of where the lexer had counted.
+TEST_CASE("error: a stray continuation byte is a column, at the start of a line too", "[config]") {
+  auto result = parse("workflow w {\n\x9Bk");
+  INFO(all_errors(result));
+  REQUIRE(result.errors.size() == 2);
+  CHECK(result.errors[0].to_string() == "node.config:2:1: invalid byte 0x9B (not UTF-8)");
+  CHECK(result.errors[1].to_string() == "node.config:2:3: missing '}' for workflow 'w' opened at line 1");
+}
+
 TEST_CASE("error: a quoted string that is not UTF-8", "[config]") {
   require_one_error(parse(in_workflow("    s a=\"ok\xC3(\"")), 2, 12, "quoted string is not valid UTF-8");
 }
@@ -158,6 +168,8 @@ TEST_CASE("error: step arguments", "[config]") {
   require_one_error(parse(in_workflow(line)), 2, 7, "expected a key before '='");
   line = "    s a?b=c";
   require_one_error(parse(in_workflow(line)), 2, col(line, "?"), "'?' is not allowed in a key");
+  line = "    s a[1]=c";
+  require_one_error(parse(in_workflow(line)), 2, col(line, "["), "'[' is not allowed in a key");
   line = "    a=b c";
   require_one_error(parse(in_workflow(line)), 2, 5, "expected a step type, found 'a=b'");
   line = "    s \"\"";

@@ -71,6 +71,12 @@ TEST_CASE("a value keeps a URL query string whole", "[config]") {
         Parameters{{"target", "rtmp://h/a/k?a=b&c=d"}});
 }
 
+// What mmids-lookup answers for an IPv6 ingestion node (found by fuzz_http_headers).
+TEST_CASE("a value keeps an IPv6 URL host in brackets", "[config]") {
+  CHECK(step_parameters("ffmpeg_pull location=rtmp://[2001:db8::9]:1936/pull_source/cam1 stream_name=cam1") ==
+        Parameters{{"location", "rtmp://[2001:db8::9]:1936/pull_source/cam1"}, {"stream_name", "cam1"}});
+}
+
 TEST_CASE("the first '=' splits key from value; later ones belong to the value", "[config]") {
   CHECK(step_parameters("s a=b=c") == Parameters{{"a", "b=c"}});
 }

@@ -49,3 +49,19 @@ TEST_CASE("logging: json lines hold time, level, message and the fields", "[logg
   CHECK(b["message"] == "plain line");
   CHECK_THROWS_AS(log::init("info", "xml"), std::invalid_argument);
 }
+
+TEST_CASE("logging: a field value from a peer cannot forge a line or a field", "[logging]") {
+  auto fields = log::Fields().with("peer", "1.2.3.4:5").with("stream", "a]\n2026 INFO x=y \xFF");
+  CHECK(fields.str() == "[peer=1.2.3.4:5 stream=a\\x5D\\x0A2026\\x20INFO\\x20x=y\\x20\\xFF]");
+  // A long value is cut: a 1000-character key is not written whole into every line.
+  auto long_key = log::Fields().with("stream", std::string(1000, 'k')).str();
+  CHECK(long_key == "[stream=" + std::string(200, 'k') + "...]");
+  // An IPv6 peer keeps its brackets, and the JSON log still finds the end of the block.
+  auto ipv6 = log::Fields().with("peer", "[::1]:5000").with("stream", "cam");
+  CHECK(ipv6.str() == "[peer=[::1]:5000 stream=cam]");
+  auto split = log::split_fields(ipv6.str() + " viewer joined");
+  REQUIRE(split.fields.size() == 2);
+  CHECK(split.fields[0].second == "[::1]:5000");
+  CHECK(split.message == "viewer joined");
+  CHECK(log::Fields().with("stream", "[x").str() == "[stream=\\x5Bx]");
+}

@@ -84,3 +84,20 @@ TEST_CASE("address lists skip empty entries and name the bad one", "[net]") {
   CHECK_THAT(bad.error(), Catch::Contains("300.1.1.1"));
   CHECK_FALSE(parse_address_ranges(" , ").ok());
 }
+
+TEST_CASE("an address with a NUL or a zone inside is refused, not read up to it", "[net]") {
+  // Found by fuzz_urls_and_addresses: "::\0...1&[ee:fd00::5]" and "::%%%%%%%]%%%t..." were
+  // both taken as the host "::".
+  using namespace std::string_literals;
+  const std::string crash = "::\0\0\0\0\0\0\0\0\0001&[ee:fd00::5]"s;
+  CHECK_FALSE(parse_address(crash).ok());
+  CHECK_FALSE(parse_host_port(crash).ok());
+  CHECK_FALSE(parse_address("127.0.0.1\0.evil"s).ok());
+  CHECK_FALSE(parse_address_range("10.0.0.0\0/8"s).ok());
+  CHECK(parse_address("::%%%%%%%]%%%t%%%%\xdd%`5 ").error().ends_with("has a zone id"));
+  CHECK_FALSE(parse_host_port("::%%%%%%%]%%%t%%%%\xdd%`5 ").ok());
+  CHECK(parse_address("fe80::1%eth0").error().ends_with("has a zone id"));
+  CHECK(parse_address("::ffff:10.1.2.3").ok());
+  // The reason quotes the input printably.
+  CHECK(parse_address("1\n2"s).error() == "'1\\x0A2' is not an IP address");
+}

@@ -1,0 +1,25 @@
+#include "mmids-core/endpoint/stream_key.hpp"
+
+#include "mmids-core/common/utf8.hpp"
+
+namespace mmids::endpoint {
+
+std::optional<std::string> stream_key_problem(std::string_view key) {
+  if (key.empty()) return "empty stream key";
+  if (key.size() > kMaxStreamKeyBytes) {
+    return "stream key of " + std::to_string(key.size()) + " bytes (at most " + std::to_string(kMaxStreamKeyBytes) +
+           ")";
+  }
+  if (utf8::find_invalid(key) != std::string_view::npos) return "stream key is not UTF-8 text";
+  if (key == "." || key == "..") return "stream key names a directory";
+  for (char c : key) {
+    auto byte = static_cast<unsigned char>(c);
+    if (byte < 0x20 || byte == 0x7F) return "stream key holds a control character";
+    if (c == ' ') return "stream key holds a space";
+    if (c == '/' || c == '\\') return "stream key holds a path separator";
+    if (c == '"') return "stream key holds a quote";
+  }
+  return std::nullopt;
+}
+
+}  // namespace mmids::endpoint

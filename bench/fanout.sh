@@ -1,45 +1,57 @@
 #!/usr/bin/env bash
-# Fan-out benchmark: one ffmpeg publisher (640x360 30 fps H.264 + AAC) into one node,
-# N rtmpdump viewers (librtmp, no decoding: the node's cost is what is measured) on
-# rtmp_watch. Prints the node's CPU time and peak memory over the measured seconds,
-# and how many bytes each viewer received.
-#   bench/fanout.sh [VIEWERS=50] [SECONDS=20] [BUILD_DIR=build]
-set -euo pipefail
-cd "$(dirname "$0")/.."
-viewers="${1:-50}" seconds="${2:-20}" build="${3:-build}"
-port=$(( 20000 + RANDOM % 20000 ))
-dir=$(mktemp -d /tmp/mmids-bench-XXXXXX)
-pids=()
-trap 'kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$dir"' EXIT
-cat >"$dir/node.config" <<CONFIG
-settings {
-    bind_address 127.0.0.1
+# Fan-out: one 1 Mbit/s H.264/AAC stream (GOP 1 s, published by ffmpeg -c copy) and N
+# mmids-bench players of it on one server, for mmids and nginx-rtmp in the same run. Each
+# server (and each N) starts fresh, pinned to SERVER_CORE; ffmpeg and mmids-bench run on
+# CLIENT_CORE. Per run: the server's CPU seconds per delivered Gbit and its RSS growth
+# per player over the measured window, time to first keyframe, stalls, failures.
+usage() {
+  cat <<'USAGE'
+usage: bench/fanout.sh [--players "250 500 1000"] [--seconds 20] [--ramp 250] [--servers "mmids nginx"]
+  --players LIST   player counts, one run each (default "250 500 1000")
+  --seconds S      measured window, after the players have joined (default 20)
+  --ramp R         players started per second (default 250); the window opens 3 s after the last
+  --servers LIST   mmids and/or nginx (default both)
+Environment: BUILD, SERVER_CORE, CLIENT_CORE, BENCH_KEEP (bench/lib.sh).
+USAGE
 }
-workflow fanout {
-    rtmp_receive rtmp_app=publish stream_key=* port=$port
-    rtmp_watch rtmp_app=watch stream_key=* port=$port
+source "$(dirname "$0")/lib.sh"
+players="250 500 1000" seconds=20 ramp=250 servers="mmids nginx"
+OPTION_NAMES="players seconds ramp servers"
+parse_options "$@"
+require_programs
+
+run_fanout() {  # SERVER PLAYERS
+  local server="$1" count="$2" pid publisher play_url warmup
+  start_relay "$server" "$server-$count"
+  pid=$RELAY_PID play_url="$RELAY_PLAY/bench"
+  start_ffmpeg_publisher "publisher-$server-$count" "$RELAY_PUBLISH/bench"
+  publisher=$SPAWNED
+  wait_stream "$play_url"
+  warmup=$(( (count + ramp - 1) / ramp + 3 ))
+  bench "$server-$count" play "$play_url" -n "$count" -r "$ramp" -d $((warmup + seconds)) --warmup "$warmup" \
+    --pid "$pid"
+  stop_pid "$publisher"
+  stop_pid "$pid"
 }
-CONFIG
-"$build/apps/mmids" --config "$dir/node.config" --log-level warn >"$dir/node.log" 2>&1 &
-node=$!; pids+=($node)
-sleep 0.5
-ffmpeg -hide_banner -loglevel error -re -f lavfi -i testsrc2=size=640x360:rate=30 -f lavfi -i sine \
-  -c:v libx264 -preset ultrafast -tune zerolatency -g 30 -b:v 1500k -c:a aac -f flv \
-  "rtmp://127.0.0.1:$port/publish/bench" >"$dir/publisher.log" 2>&1 &
-pids+=($!)
-sleep 2
-for i in $(seq "$viewers"); do
-  rtmpdump -q -v -r "rtmp://127.0.0.1:$port/watch/bench" -o "$dir/viewer$i.flv" >/dev/null 2>&1 &
-  pids+=($!)
+
+row() {  # SERVER PLAYERS
+  local run="$1-$2"
+  printf '%-6s %7s %7s %9s %8s %9s %7s %9s %13s %12s %6s %s\n' "$1" "$2" \
+    "$(field "$run" 'd["playing"]')" "$(field "$run" 'd["full_rate_players"]')" \
+    "$(field "$run" 'd["delivered_mbps"]')" "$(field "$run" 'd["servers"][0]["cpu_seconds_per_gbit"]')" \
+    "$(field "$run" '100 * d["servers"][0]["cpu_seconds"] / d["window_s"]')" \
+    "$(field "$run" 'd["servers"][0]["rss_growth_per_client_kib"]')" \
+    "$(dist "$run" time_to_first_keyframe_ms)" \
+    "$(first_video "$run")" \
+    "$(field "$run" 'd["stalls"]["count"]')" "$(failures "$run")"
+}
+
+for server in $servers; do
+  for count in $players; do run_fanout "$server" "$count"; done
 done
-sleep 2
-ticks() { awk '{print $14 + $15}' "/proc/$node/stat"; }
-start_ticks=$(ticks); start_bytes=$(cat "$dir"/viewer*.flv | wc -c)
-sleep "$seconds"
-end_ticks=$(ticks); end_bytes=$(cat "$dir"/viewer*.flv | wc -c)
-hz=$(getconf CLK_TCK)
-rss=$(awk '/VmHWM/ {print $2}' "/proc/$node/status")
-cpu=$(echo "scale=1; 100 * ($end_ticks - $start_ticks) / $hz / $seconds" | bc)
-mbit=$(echo "scale=2; 8 * ($end_bytes - $start_bytes) / $seconds / 1000000" | bc)
-per_viewer=$(echo "scale=2; $mbit / $viewers" | bc)
-echo "viewers=$viewers seconds=$seconds node_cpu=${cpu}% node_peak_rss=${rss}KiB out=${mbit}Mbit/s per_viewer=${per_viewer}Mbit/s"
+machine_note
+printf '%-6s %7s %7s %9s %8s %9s %7s %9s %13s %12s %6s %s\n' server players playing full-rate Mbit/s \
+  "s/Gbit" "cpu%" "KiB/plyr" "ttfk p50/p99" "first SH/K/I" stalls failures
+for server in $servers; do
+  for count in $players; do row "$server" "$count"; done
+done

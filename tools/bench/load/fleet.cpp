@@ -1,5 +1,7 @@
 #include "tools/bench/load/fleet.hpp"
 
+#include <unistd.h>
+
 #include <cstdio>
 #include <thread>
 
@@ -16,6 +18,7 @@ Fleet::Fleet(FleetOptions options)
     : options_(std::move(options)),
       shards_(std::max<size_t>(1, options_.threads)),
       servers_(options_.server_pids),
+      self_({getpid()}),
       stopping_(shards_.size(), 0) {}
 
 asio::awaitable<void> Fleet::launch(FleetClients& clients, size_t shard) {
@@ -40,8 +43,16 @@ void Fleet::print_progress(const FleetClients& clients, Clock::time_point now) c
   std::fflush(stderr);
 }
 
+Json Fleet::client_cost() const {
+  const Json self = self_.to_json(0, 0).at(0);
+  if (!self.contains("cpu_seconds")) return self;
+  const double cpu = self["cpu_seconds"].get<double>();
+  return {{"cpu_seconds", cpu}, {"cpu_percent", 100 * cpu / window_seconds()}, {"rss_end_mib", self["rss_end_mib"]}};
+}
+
 void Fleet::run(FleetClients& clients) {
   servers_.sample_start();
+  self_.sample_start();
   started_ = Clock::now();
   window_ = {started_ + to_clock(options_.warmup), started_ + to_clock(options_.duration)};
   for (size_t shard = 0; shard < shards_.size(); ++shard) {
@@ -56,6 +67,7 @@ void Fleet::run(FleetClients& clients) {
     const auto now = Clock::now();
     if (!window_sampled && now >= window_.start) {
       servers_.sample_window();
+      self_.sample_window();
       window_sampled = true;
     }
     if (now >= window_.end) break;
@@ -65,6 +77,7 @@ void Fleet::run(FleetClients& clients) {
     }
   }
   servers_.sample_end();
+  self_.sample_end();
   print_progress(clients, Clock::now());
   if (options_.progress) std::fputc('\n', stderr);
   shards_.run_on_each([&](size_t shard) {

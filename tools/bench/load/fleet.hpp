@@ -46,6 +46,9 @@ class Fleet {
   [[nodiscard]] const MeasureWindow& window() const { return window_; }
   [[nodiscard]] double window_seconds() const { return (options_.duration - options_.warmup).count(); }
   [[nodiscard]] const ServerWatch& servers() const { return servers_; }
+  // What the run cost mmids-bench itself over the window ({"cpu_seconds", "cpu_percent",
+  // "rss_end_mib"}): a client near 100 % of its core limits what the servers are offered.
+  [[nodiscard]] Json client_cost() const;
 
   // Runs to the end (blocking the calling thread, which only keeps time).
   void run(FleetClients& clients);
@@ -57,6 +60,7 @@ class Fleet {
   FleetOptions options_;
   Shards shards_;
   ServerWatch servers_;
+  ServerWatch self_;
   Clock::time_point started_{};
   MeasureWindow window_;
   std::vector<char> stopping_;  // per shard, its thread only

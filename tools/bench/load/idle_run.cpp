@@ -88,7 +88,9 @@ Json run_idle(const IdleOptions& options) {
   // with the connections open.
   IdleRunFacts facts{net::host_port_text(options.host, options.port), options.fleet.clients,
                      options.fleet.duration.count()};
-  return summarize_idle(connections.opened(), connections.failures(), facts, fleet.servers());
+  auto summary = summarize_idle(connections.opened(), connections.failures(), facts, fleet.servers());
+  summary["client"] = fleet.client_cost();
+  return summary;
 }
 
 }  // namespace mmids::bench

@@ -83,7 +83,9 @@ Result<Json> run_lookup(const LookupOptions& options) {
   fleet.run(connections);
   LookupRunFacts facts{options.url,        options.route + "_lookup",      options.fleet.clients,
                        options.streams,    options.fleet.duration.count(), fleet.window_seconds()};
-  return summarize_lookup(connections.tally(), facts, fleet.servers());
+  auto summary = summarize_lookup(connections.tally(), facts, fleet.servers());
+  summary["client"] = fleet.client_cost();
+  return summary;
 }
 
 }  // namespace mmids::bench

@@ -56,7 +56,9 @@ Json run_play(const PlayOptions& options) {
   fleet.run(players);
   PlayRunFacts facts{options.url, options.fleet.duration.count(), fleet.window_seconds(),
                      options.fleet.ramp_per_second, fleet.shard_count()};
-  return summarize_play(players.records(), players.latency(), facts, fleet.servers());
+  auto summary = summarize_play(players.records(), players.latency(), facts, fleet.servers());
+  summary["client"] = fleet.client_cost();
+  return summary;
 }
 
 }  // namespace mmids::bench

@@ -73,7 +73,9 @@ Result<Json> run_publish(const PublishOptions& options) {
   fleet.run(publishers);
   PublishRunFacts facts{options.url,  source->second, options.fleet.duration.count(), fleet.window_seconds(),
                         options.fleet.ramp_per_second, fleet.shard_count()};
-  return summarize_publish(publishers.records(), facts, fleet.servers());
+  auto summary = summarize_publish(publishers.records(), facts, fleet.servers());
+  summary["client"] = fleet.client_cost();
+  return summary;
 }
 
 }  // namespace mmids::bench

@@ -21,37 +21,33 @@ parse_options "$@"
 require_programs
 
 run_fanout() {  # SERVER PLAYERS
-  local server="$1" count="$2" pid publisher play_url warmup
-  start_relay "$server" "$server-$count"
-  pid=$RELAY_PID play_url="$RELAY_PLAY/bench"
-  start_ffmpeg_publisher "publisher-$server-$count" "$RELAY_PUBLISH/bench"
-  publisher=$SPAWNED
-  wait_stream "$play_url"
+  local server="$1" count="$2" warmup
+  start_fed_relay "$server" "$server-$count"
   warmup=$(( (count + ramp - 1) / ramp + 3 ))
-  bench "$server-$count" play "$play_url" -n "$count" -r "$ramp" -d $((warmup + seconds)) --warmup "$warmup" \
-    --pid "$pid"
-  stop_pid "$publisher"
-  stop_pid "$pid"
+  bench "$server-$count" play "$PLAY_URL" -n "$count" -r "$ramp" -d $((warmup + seconds)) --warmup "$warmup" \
+    --pid "$RELAY_PID"
+  stop_pid "$PUBLISHER_PID"
+  stop_pid "$RELAY_PID"
 }
 
 row() {  # SERVER PLAYERS
   local run="$1-$2"
-  printf '%-6s %7s %7s %9s %8s %9s %7s %9s %13s %12s %6s %s\n' "$1" "$2" \
+  printf '%-6s %7s %7s %9s %8s %9s %7s %9s %13s %12s %6s %8s %s\n' "$1" "$2" \
     "$(field "$run" 'd["playing"]')" "$(field "$run" 'd["full_rate_players"]')" \
     "$(field "$run" 'd["delivered_mbps"]')" "$(field "$run" 'd["servers"][0]["cpu_seconds_per_gbit"]')" \
     "$(field "$run" '100 * d["servers"][0]["cpu_seconds"] / d["window_s"]')" \
     "$(field "$run" 'd["servers"][0]["rss_growth_per_client_kib"]')" \
     "$(dist "$run" time_to_first_keyframe_ms)" \
     "$(first_video "$run")" \
-    "$(field "$run" 'd["stalls"]["count"]')" "$(failures "$run")"
+    "$(field "$run" 'd["stalls"]["count"]')" "$(field "$run" 'd["client"]["cpu_percent"]')" "$(failures "$run")"
 }
 
 for server in $servers; do
   for count in $players; do run_fanout "$server" "$count"; done
 done
 machine_note
-printf '%-6s %7s %7s %9s %8s %9s %7s %9s %13s %12s %6s %s\n' server players playing full-rate Mbit/s \
-  "s/Gbit" "cpu%" "KiB/plyr" "ttfk p50/p99" "first SH/K/I" stalls failures
+printf '%-6s %7s %7s %9s %8s %9s %7s %9s %13s %12s %6s %8s %s\n' server players playing full-rate Mbit/s \
+  "s/Gbit" "cpu%" "KiB/plyr" "ttfk p50/p99" "first SH/K/I" stalls client% failures
 for server in $servers; do
   for count in $players; do row "$server" "$count"; done
 done

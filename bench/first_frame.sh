@@ -28,20 +28,16 @@ require_programs
 [[ -x "$MMIDS_LOOKUP" ]] || { echo "$MMIDS_LOOKUP is not built" >&2; exit 1; }
 
 warm() {  # SERVER
-  local pid publisher play_url base ramp=250 settle
-  start_relay "$1" "warm-$1"
-  pid=$RELAY_PID play_url="$RELAY_PLAY/warm"
-  start_ffmpeg_publisher "warm-publisher-$1" "$RELAY_PUBLISH/warm"
-  publisher=$SPAWNED
-  wait_stream "$play_url"
+  local base ramp=250 settle
+  start_fed_relay "$1" "warm-$1"
   settle=$(( (viewers + ramp - 1) / ramp + 3 ))
-  bench_background "warm-base-$1" play "$play_url" -n "$viewers" -r "$ramp" -d $((settle + joins / 2 + 10))
+  bench_background "warm-base-$1" play "$PLAY_URL" -n "$viewers" -r "$ramp" -d $((settle + joins / 2 + 10))
   base=$SPAWNED
   sleep "$settle"
-  bench "warm-$1" play "$play_url" -n "$joins" -r 2 -d $((joins / 2 + 3)) --pid "$pid"
+  bench "warm-$1" play "$PLAY_URL" -n "$joins" -r 2 -d $((joins / 2 + 3)) --pid "$RELAY_PID"
   stop_pid "$base"
-  stop_pid "$publisher"
-  stop_pid "$pid"
+  stop_pid "$PUBLISHER_PID"
+  stop_pid "$RELAY_PID"
 }
 
 cold_and_storm() {  # SERVER PARTS

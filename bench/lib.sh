@@ -176,6 +176,15 @@ start_relay() {
   wait_port 127.0.0.1 "$port"
 }
 
+# start_fed_relay SERVER NAME: start_relay, and the ffmpeg publisher of the clip on key
+# "bench", live. Sets the RELAY_* variables, PLAY_URL (the stream's) and PUBLISHER_PID.
+start_fed_relay() {
+  start_relay "$1" "$2"
+  start_ffmpeg_publisher "$2-publisher" "$RELAY_PUBLISH/bench"
+  PUBLISHER_PID=$SPAWNED PLAY_URL="$RELAY_PLAY/bench"
+  wait_stream "$PLAY_URL"
+}
+
 # start_nginx NAME PORT [PULL_URL]: nginx-rtmp (worker_processes 1, no master, no daemon:
 # the PID is the one worker) on SERVER_CORE, application "live"; with PULL_URL an edge
 # that pulls from there when its first player arrives. PID in $SPAWNED.

@@ -5,6 +5,7 @@ find_package(OpenSSL REQUIRED)
 find_package(spdlog REQUIRED)
 find_package(nlohmann_json 3 REQUIRED)
 find_package(tomlplusplus 3 REQUIRED)
+find_package(prometheus-cpp CONFIG REQUIRED)  # prometheus-cpp-dev: prometheus-cpp::core
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(FFMPEG REQUIRED IMPORTED_TARGET libavformat libavcodec libavutil)
 pkg_check_modules(HIREDIS REQUIRED IMPORTED_TARGET hiredis)

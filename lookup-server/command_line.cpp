@@ -1,5 +1,7 @@
 #include "lookup-server/command_line.hpp"
 
+#include "mmids-core/signing/secret_file.hpp"
+
 #include <boost/program_options.hpp>
 
 #include <fstream>
@@ -23,12 +25,17 @@ CommandLine parse_command_line(int argc, const char* const argv[]) {
     ("publisher-ttl", po::value<long>(), "seconds a publisher entry lives without a refresh (default 180)")
     ("watcher-window", po::value<long>(), "seconds a playback node counts as serving a stream (default 120)")
     ("trusted-proxy", po::value<std::vector<std::string>>(), "address or CIDR whose X-Forwarded-For is believed (repeatable; replaces the file's list)")
+    ("publisher-network", po::value<std::vector<std::string>>(), "address or CIDR allowed to call /publisher_lookup (repeatable; replaces the file's list)")
+    ("watcher-network", po::value<std::vector<std::string>>(), "address or CIDR allowed to call /watcher_lookup (repeatable; replaces the file's list)")
+    ("shared-secret-file", po::value<std::string>(), "file holding the secret every node request must be signed with")
+    ("max-connections", po::value<long>(), "connections open at once; more are closed (default 1024)")
     ("pull-app", po::value<std::string>(), "RTMP app ingestion nodes offer streams on (default pull_source)")
     ("rtmp-port", po::value<long>(), "RTMP port of the ingestion nodes (default 1935)")
     ("template-file", po::value<std::string>(), "file holding the watcher answer template")
     ("store", po::value<std::string>(), "memory or redis://[[user]:password@]host[:port][/db]")
     ("redis-key-prefix", po::value<std::string>(), "prefix of every Redis key (default mmids-lookup:)")
-    ("log-level", po::value<std::string>(), "trace, debug, info, warn, error, critical or off");
+    ("log-level", po::value<std::string>(), "trace, debug, info, warn, error, critical or off")
+    ("log-format", po::value<std::string>(), "text (default) or json: one JSON object per line");
   // clang-format on
   std::ostringstream usage;
   usage << options;
@@ -67,14 +74,24 @@ CommandLine parse_command_line(int argc, const char* const argv[]) {
   if (values.count("tls-key")) config.tls_key = text("tls-key");
   if (values.count("publisher-ttl")) config.publisher_ttl = std::chrono::seconds(number("publisher-ttl", 1, 86400 * 365));
   if (values.count("watcher-window")) config.watcher_window = std::chrono::seconds(number("watcher-window", 1, 86400 * 365));
-  if (values.count("trusted-proxy")) {
-    config.trusted_proxies.clear();
-    for (const auto& range : values["trusted-proxy"].as<std::vector<std::string>>()) {
+  auto ranges = [&](const char* name, std::vector<net::AddressRange>& into) {
+    if (!values.count(name)) return;
+    into.clear();
+    for (const auto& range : values[name].as<std::vector<std::string>>()) {
       auto parsed = net::parse_address_range(range);
-      if (!parsed.ok()) throw ConfigError("--trusted-proxy: " + parsed.error());
-      config.trusted_proxies.push_back(*parsed);
+      if (!parsed.ok()) throw ConfigError("--" + std::string(name) + ": " + parsed.error());
+      into.push_back(*parsed);
     }
+  };
+  ranges("trusted-proxy", config.trusted_proxies);
+  ranges("publisher-network", config.publisher_networks);
+  ranges("watcher-network", config.watcher_networks);
+  if (values.count("shared-secret-file")) {
+    auto secret = signing::read_secret_file(text("shared-secret-file"));
+    if (!secret.ok()) throw ConfigError("--shared-secret-file: " + secret.error());
+    config.shared_secret = *secret;
   }
+  if (values.count("max-connections")) config.max_connections = static_cast<std::size_t>(number("max-connections", 1, 1 << 20));
   if (values.count("pull-app")) config.pull_app = text("pull-app");
   if (values.count("rtmp-port")) config.rtmp_port = static_cast<uint16_t>(number("rtmp-port", 1, 65535));
   if (values.count("template-file")) {
@@ -87,6 +104,7 @@ CommandLine parse_command_line(int argc, const char* const argv[]) {
   if (values.count("store")) config.store = text("store");
   if (values.count("redis-key-prefix")) config.redis_key_prefix = text("redis-key-prefix");
   if (values.count("log-level")) config.log_level = text("log-level");
+  if (values.count("log-format")) config.log_format = text("log-format");
   validate_config(config);
   return result;
 }

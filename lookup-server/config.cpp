@@ -1,6 +1,8 @@
 #include "lookup-server/config.hpp"
 
+#include "lookup-server/auth_config.hpp"
 #include "lookup-server/source_address.hpp"
+#include "lookup-server/toml_values.hpp"
 #include "mmids-core/common/asio.hpp"
 
 #include <toml++/toml.h>
@@ -13,35 +15,7 @@
 
 namespace mmids::lookup {
 
-namespace {
-
-std::string where(const std::string& source, const toml::node& node, std::string_view key) {
-  return source + ":" + std::to_string(node.source().begin.line) + ": '" + std::string(key) + "'";
-}
-
-std::string get_string(const std::string& source, const toml::node& node, std::string_view key) {
-  auto value = node.value<std::string>();
-  if (!node.is_string() || !value) throw ConfigError(where(source, node, key) + " must be a string");
-  return *value;
-}
-
-int64_t get_integer(const std::string& source, const toml::node& node, std::string_view key,
-                    int64_t min, int64_t max) {
-  if (!node.is_integer()) throw ConfigError(where(source, node, key) + " must be a whole number");
-  int64_t value = *node.value<int64_t>();
-  if (value < min || value > max) {
-    throw ConfigError(where(source, node, key) + " must be from " + std::to_string(min) + " to " +
-                      std::to_string(max) + ", found " + std::to_string(value));
-  }
-  return value;
-}
-
-std::string resolve_path(const std::string& base_dir, const std::string& path) {
-  if (path.empty() || base_dir.empty() || std::filesystem::path(path).is_absolute()) return path;
-  return (std::filesystem::path(base_dir) / path).lexically_normal().string();
-}
-
-}  // namespace
+using namespace toml_values;
 
 void apply_config_toml(std::string_view toml_text, const std::string& source,
                        const std::string& base_dir, LookupConfig& config) {
@@ -69,14 +43,20 @@ void apply_config_toml(std::string_view toml_text, const std::string& source,
       } else if (key == "watcher_window") {
         config.watcher_window = seconds();
       } else if (key == "trusted_proxies") {
-        const auto* array = node.as_array();
-        if (!array) throw ConfigError(where(source, node, key) + " must be an array of strings");
-        config.trusted_proxies.clear();
-        for (const auto& item : *array) {
-          auto range = net::parse_address_range(get_string(source, item, key));
-          if (!range.ok()) throw ConfigError(where(source, node, key) + ": " + range.error());
-          config.trusted_proxies.push_back(*range);
-        }
+        config.trusted_proxies = get_ranges(source, node, key);
+      } else if (key == "publisher_networks") {
+        config.publisher_networks = get_ranges(source, node, key);
+      } else if (key == "watcher_networks") {
+        config.watcher_networks = get_ranges(source, node, key);
+      } else if (key == "shared_secret") {
+        config.shared_secret = string();
+        if (config.shared_secret.empty()) throw ConfigError(where(source, node, key) + " is empty");
+      } else if (key == "shared_secret_file") {
+        config.shared_secret = read_secret(source, node, key, resolve_path(base_dir, string()));
+      } else if (key == "publishers" || key == "viewers") {
+        const auto* section = node.as_table();
+        if (!section) throw ConfigError(where(source, node, key) + " must be a table ([" + std::string(key) + "])");
+        apply_client_auth_table(*section, key, source, base_dir, key == "publishers" ? config.publishers : config.viewers);
       } else if (key == "pull_app") {
         config.pull_app = string();
         if (!is_valid_pull_app(config.pull_app)) {
@@ -96,8 +76,16 @@ void apply_config_toml(std::string_view toml_text, const std::string& source,
         config.redis_timeout = std::chrono::milliseconds(get_integer(source, node, key, 10, 60000));
       } else if (key == "max_body_bytes") {
         config.max_body_bytes = static_cast<std::size_t>(get_integer(source, node, key, 64, 1 << 20));
+      } else if (key == "max_header_bytes") {
+        config.max_header_bytes = static_cast<std::size_t>(get_integer(source, node, key, 1024, 1 << 20));
+      } else if (key == "max_connections") {
+        config.max_connections = static_cast<std::size_t>(get_integer(source, node, key, 1, 1 << 20));
+      } else if (key == "max_nodes") {
+        config.max_nodes = static_cast<std::size_t>(get_integer(source, node, key, 1, 100000));
       } else if (key == "log_level") {
         config.log_level = string();
+      } else if (key == "log_format") {
+        config.log_format = string();
       } else {
         throw ConfigError(where(source, node, key) + " is not a setting of mmids-lookup");
       }
@@ -136,6 +124,11 @@ void validate_config(const LookupConfig& config) {
     throw ConfigError("log_level '" + config.log_level +
                       "' is not one of trace, debug, info, warn, error, critical, off");
   }
+  if (config.log_format != "text" && config.log_format != "json") {
+    throw ConfigError("log_format '" + config.log_format + "' is not one of text, json");
+  }
+  validate_client_auth(config.publishers, "publishers");
+  validate_client_auth(config.viewers, "viewers");
   if (config.publisher_ttl.count() <= 0 || config.watcher_window.count() <= 0) {
     throw ConfigError("publisher_ttl and watcher_window must be at least 1 second");
   }

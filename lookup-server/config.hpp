@@ -20,6 +20,18 @@ class ConfigError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// Who may publish (or watch) a stream: the credential comes from the lookup body's
+// "query" (the RTMP URL's query string). See client_auth.hpp.
+struct ClientAuthConfig {
+  enum class Mode { open, key_file, token, endpoint };
+  Mode mode = Mode::open;
+  std::string key_file;          // key_file: lines "stream_name secret"; credential ?key=
+  std::string token_secret;      // token: HMAC secret (token_secret or token_secret_file); ?token=
+  std::string endpoint;          // endpoint: http(s) URL the lookup's JSON is POSTed to
+  std::string endpoint_ca_file;  // extra CA for an https endpoint
+  std::chrono::seconds cache{10};  // endpoint answers are kept this long per (stream, query)
+};
+
 struct LookupConfig {
   std::string listen_address = "127.0.0.1";
   uint16_t listen_port = 8080;
@@ -35,7 +47,18 @@ struct LookupConfig {
   std::string redis_key_prefix = "mmids-lookup:";
   std::chrono::milliseconds redis_timeout{1000};  // connect and per-command bound
   std::size_t max_body_bytes = 4096;               // lookup bodies are tiny; bigger -> 413
+  std::size_t max_header_bytes = 8192;             // request line + headers; bigger -> 431
+  std::size_t max_connections = 1024;              // more at once are closed on accept
+  // Which source addresses may call the lookup routes (empty = any address).
+  std::vector<net::AddressRange> publisher_networks;  // /publisher_lookup
+  std::vector<net::AddressRange> watcher_networks;    // /watcher_lookup
+  // Set: every POST and DELETE from nodes must be signed with it (mmids-core/signing).
+  std::string shared_secret;
+  ClientAuthConfig publishers;
+  ClientAuthConfig viewers;
+  std::size_t max_nodes = 1000;                    // node reports kept (one per node)
   std::string log_level = "info";
+  std::string log_format = "text";                 // or "json"
 };
 
 // Applies the keys of a TOML document on top of config. Unknown keys, wrong types and bad

@@ -69,6 +69,21 @@ void MemoryStore::watch(const std::string& stream, const std::string& node,
   done(std::optional<Publisher>(publisher_of(it->second, now)));
 }
 
+void MemoryStore::unpublish(const std::string& stream, const std::string& address,
+                            StoreCallback<UnpublishOutcome> done) {
+  auto now = clock_();
+  auto it = entries_.find(stream);
+  if (it == entries_.end() || expired(it->second, now)) return done(UnpublishOutcome::unknown);
+  if (it->second.address != address) return done(UnpublishOutcome::other_owner);
+  entries_.erase(it);
+  done(UnpublishOutcome::removed);
+}
+
+void MemoryStore::unwatch(const std::string& stream, const std::string& node, StoreCallback<bool> done) {
+  auto it = entries_.find(stream);
+  done(it != entries_.end() && it->second.watchers.erase(node) > 0);
+}
+
 void MemoryStore::list(StoreCallback<std::vector<StreamEntry>> done) {
   auto now = clock_();
   std::vector<StreamEntry> streams;

@@ -16,6 +16,8 @@ class MemoryStore : public Store {
   // Callbacks run before these return.
   void publish(const std::string& stream, const std::string& address, StoreCallback<PublishOutcome> done) override;
   void watch(const std::string& stream, const std::string& node, StoreCallback<std::optional<Publisher>> done) override;
+  void unpublish(const std::string& stream, const std::string& address, StoreCallback<UnpublishOutcome> done) override;
+  void unwatch(const std::string& stream, const std::string& node, StoreCallback<bool> done) override;
   void list(StoreCallback<std::vector<StreamEntry>> done) override;
   void count(StoreCallback<std::size_t> done) override;
   void check(StoreCallback<bool> done) override;

@@ -36,6 +36,18 @@ redis.call('EXPIRE', KEYS[2], ARGV[3])
 return p
 )lua";
 
+// Removes a publisher entry only when it is recorded at the given address.
+// KEYS: publisher hash, streams index, watchers hash. ARGV: stream, address.
+// Returns 1 removed, 0 unknown, 2 recorded at another address.
+constexpr const char* kUnpublishScript = R"lua(
+local old = redis.call('HGET', KEYS[1], 'address')
+if not old then return 0 end
+if old ~= ARGV[2] then return 2 end
+redis.call('DEL', KEYS[1], KEYS[3])
+redis.call('ZREM', KEYS[2], ARGV[1])
+return 1
+)lua";
+
 int64_t unix_ms() {
   return std::chrono::duration_cast<milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
@@ -143,6 +155,27 @@ void RedisStore::watch(const std::string& stream, const std::string& node,
   submit<std::optional<Publisher>>(std::move(done), [command = std::move(command), now](RedisConnection& redis) {
     auto reply = redis.run(command);
     return publisher_from(reply.get(), now);
+  });
+}
+
+void RedisStore::unpublish(const std::string& stream, const std::string& address,
+                           StoreCallback<UnpublishOutcome> done) {
+  RedisCommand command{"EVAL", kUnpublishScript, "3", prefix_ + "publisher:" + stream, prefix_ + "streams",
+                       prefix_ + "watchers:" + stream, stream, address};
+  submit<UnpublishOutcome>(std::move(done), [command = std::move(command)](RedisConnection& redis) {
+    auto reply = redis.run(command);
+    switch (to_int(reply.get())) {
+      case 1: return UnpublishOutcome::removed;
+      case 2: return UnpublishOutcome::other_owner;
+      default: return UnpublishOutcome::unknown;
+    }
+  });
+}
+
+void RedisStore::unwatch(const std::string& stream, const std::string& node, StoreCallback<bool> done) {
+  RedisCommand command{"HDEL", prefix_ + "watchers:" + stream, node};
+  submit<bool>(std::move(done), [command = std::move(command)](RedisConnection& redis) {
+    return to_int(redis.run(command).get()) > 0;
   });
 }
 

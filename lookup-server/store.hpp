@@ -22,6 +22,8 @@ template <class T>
 using StoreCallback = std::function<void(StoreResult<T>)>;
 
 enum class PublishOutcome { created, moved, refreshed };  // new name / new address / same address
+// removed / no live entry / the entry belongs to another address (the stream moved)
+enum class UnpublishOutcome { removed, unknown, other_owner };
 
 struct Publisher {
   std::string address;                  // the ingestion node's IP address, as text
@@ -55,6 +57,12 @@ class Store {
   // The live publisher of stream, if any; when there is one, records that node asked.
   virtual void watch(const std::string& stream, const std::string& node,
                      StoreCallback<std::optional<Publisher>> done) = 0;
+  // The publisher of stream is gone: removes its entry (and its watcher list) only when it
+  // is recorded at address, so a node that lost a stream to another cannot remove it.
+  virtual void unpublish(const std::string& stream, const std::string& address,
+                         StoreCallback<UnpublishOutcome> done) = 0;
+  // A playback node stopped serving stream; true when it was listed.
+  virtual void unwatch(const std::string& stream, const std::string& node, StoreCallback<bool> done) = 0;
   // Every live stream, sorted by name.
   virtual void list(StoreCallback<std::vector<StreamEntry>> done) = 0;
   // How many streams are live (cheaper than list()).

@@ -1,5 +1,7 @@
 #include "lookup-server/stream_name.hpp"
 
+#include "mmids-core/net/address.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -34,7 +36,66 @@ Result<LookupBody> parse_lookup_body(std::string_view body) {
   if (!is_valid_stream_name(name)) {
     return Error("stream_name must be 1 to 128 characters from A-Z a-z 0-9 _ . -");
   }
-  return LookupBody{name};
+  LookupBody result{name, {}, {}};
+  if (auto client = json.find("client_address"); client != json.end() && !client->is_null()) {
+    if (!client->is_string() || !net::parse_address(client->get_ref<const std::string&>()).ok()) {
+      return Error("client_address must be a string holding an IP address");
+    }
+    result.client_address = client->get<std::string>();
+  }
+  if (auto query = json.find("query"); query != json.end() && !query->is_null()) {
+    if (!query->is_string()) return Error("query must be a string");
+    result.query = query->get<std::string>();
+    if (!result.query.empty() && result.query.front() == '?') result.query.erase(0, 1);
+  }
+  return result;
+}
+
+namespace {
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+std::optional<std::string> percent_decode(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '+') {
+      out.push_back(' ');
+    } else if (text[i] == '%') {
+      if (i + 2 >= text.size()) return std::nullopt;
+      int high = hex_value(text[i + 1]), low = hex_value(text[i + 2]);
+      if (high < 0 || low < 0) return std::nullopt;
+      out.push_back(static_cast<char>(high * 16 + low));
+      i += 2;
+    } else {
+      out.push_back(text[i]);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+std::optional<std::string> query_parameter(std::string_view query, std::string_view name) {
+  std::size_t start = 0;
+  while (start <= query.size()) {
+    auto end = query.find('&', start);
+    if (end == std::string_view::npos) end = query.size();
+    std::string_view pair = query.substr(start, end - start);
+    auto equals = pair.find('=');
+    auto key = percent_decode(pair.substr(0, equals));
+    if (key && *key == name) {
+      if (equals == std::string_view::npos) return std::string();
+      return percent_decode(pair.substr(equals + 1));
+    }
+    start = end + 1;
+  }
+  return std::nullopt;
 }
 
 }  // namespace mmids::lookup

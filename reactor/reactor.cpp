@@ -26,9 +26,14 @@ struct Reactor::Requester {
   State state = State::Waiting;
 };
 
-// Everything about one stream name. Callbacks into steps and the WorkflowManager can
-// re-enter the Reactor and drop the entry, so code holding an EntryPtr checks `dropped`
-// after each of them.
+// One executor call. The entry holds the call in flight; the call's callbacks hold it (and
+// the entry) weakly, so the answer to a call that was superseded or dropped is ignored.
+struct Reactor::Call {};
+
+// Everything about one stream name, owned by the Reactor's map only: callbacks (timers,
+// executor answers, requesters' leases) hold it weakly, so while it locks, the Reactor that
+// owns it is alive too. Callbacks into steps and the WorkflowManager can re-enter the
+// Reactor and drop the entry, so code holding an EntryPtr checks `dropped` after each.
 struct Reactor::Entry {
   Entry(asio::io_context& io, std::string stream_name, log::Fields log_fields)
       : stream(std::move(stream_name)), fields(std::move(log_fields)), next_ask_timer(io), deadline_timer(io) {}
@@ -37,7 +42,7 @@ struct Reactor::Entry {
   std::list<std::shared_ptr<Requester>> requesters;
   std::optional<ReactorVerdict> verdict;  // the last valid answer; none before one and after "invalid"
   std::vector<std::string> created;       // workflows started for this name
-  std::shared_ptr<int> call;              // the executor call in flight; reset = its answer is ignored
+  std::shared_ptr<Call> call;             // the executor call in flight; reset = its answer is ignored
   bool ask_again_requested = false;       // ask_again_now() while a call was in flight or just answered
   bool answering = false;                 // inside on_answer (steps may report failures re-entrantly)
   bool dropped = false;
@@ -52,7 +57,6 @@ Reactor::Reactor(asio::io_context& io, std::string name, std::unique_ptr<Reactor
       workflows_(workflows) {}
 
 Reactor::~Reactor() {
-  alive_.reset();     // outstanding Subscriptions become no-ops
   executor_.reset();  // no executor answer after this
   for (auto& [stream, entry] : entries_) {
     entry->dropped = true;
@@ -73,10 +77,9 @@ Subscription Reactor::request(const std::string& stream_name, VerdictCallback on
   requester->on_revoked = std::move(on_revoked);
   entry->requesters.push_back(requester);
 
+  // An entry that still locks belongs to this (living) Reactor: see Entry.
   Subscription subscription(
-      [this, alive = std::weak_ptr<bool>(alive_), weak_entry = std::weak_ptr<Entry>(entry),
-       weak_requester = std::weak_ptr<Requester>(requester)] {
-        if (alive.expired()) return;
+      [this, weak_entry = std::weak_ptr<Entry>(entry), weak_requester = std::weak_ptr<Requester>(requester)] {
         auto live_entry = weak_entry.lock();
         auto live_requester = weak_requester.lock();
         if (live_entry && live_requester) release(live_entry, live_requester);
@@ -121,10 +124,10 @@ std::vector<std::string> Reactor::requested_streams() const {
 void Reactor::ask(const EntryPtr& entry) {
   entry->next_ask_timer.cancel();
   entry->ask_again_requested = false;
-  auto call = std::make_shared<int>(0);
+  auto call = std::make_shared<Call>();
   entry->call = call;
   const std::weak_ptr<Entry> weak_entry = entry;
-  const std::weak_ptr<int> weak_call = call;
+  const std::weak_ptr<Call> weak_call = call;
   // Only the current call of a live entry counts: a dropped entry or a superseded call
   // (deadline passed) leaves these callbacks with nothing to do.
   auto current = [weak_entry, weak_call]() -> EntryPtr {

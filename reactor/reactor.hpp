@@ -88,6 +88,7 @@ class Reactor {
  private:
   struct Requester;
   struct Entry;
+  struct Call;
   using EntryPtr = std::shared_ptr<Entry>;
 
   void ask(const EntryPtr& entry);
@@ -110,7 +111,6 @@ class Reactor {
   std::chrono::milliseconds answer_deadline_ = kDefaultAnswerDeadline;
   std::map<std::string, EntryPtr> entries_;                 // stream name -> its state
   std::map<std::string, std::string> stream_of_workflow_;  // workflow created here -> stream name
-  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 
 }  // namespace mmids::reactor

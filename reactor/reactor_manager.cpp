@@ -1,6 +1,7 @@
 #include "reactor/reactor_manager.hpp"
 
 #include "mmids-core/http/url.hpp"
+#include "mmids-core/signing/secret_file.hpp"
 
 #include <filesystem>
 #include <set>
@@ -9,7 +10,7 @@
 namespace mmids::reactor {
 namespace {
 
-const std::set<std::string> kChildren = {"url", "ca_file"};
+const std::set<std::string> kChildren = {"url", "ca_file", "secret", "secret_file"};
 
 [[noreturn]] void fail(const config::ReactorDefinition& reactor, const std::string& problem) {
   std::string where;
@@ -21,7 +22,7 @@ void check(const config::ReactorDefinition& reactor) {
   if (reactor.executor != "simple_http")
     fail(reactor, "unknown executor '" + reactor.executor + "' (known: simple_http)");
   for (const auto& [key, value] : reactor.parameters) {
-    if (!kChildren.count(key)) fail(reactor, "unknown child '" + key + "' (known: url, ca_file)");
+    if (!kChildren.count(key)) fail(reactor, "unknown child '" + key + "' (known: url, ca_file, secret, secret_file)");
   }
   auto url = reactor.parameters.find("url");
   if (url == reactor.parameters.end()) fail(reactor, "needs a 'url' child");
@@ -35,6 +36,26 @@ void check(const config::ReactorDefinition& reactor) {
   }
 }
 
+// The signing secret of a reactor: the `secret` child, or the contents of `secret_file`
+// (read now, trailing newline trimmed); "" when neither is given.
+std::string secret_of(const config::ReactorDefinition& reactor) {
+  auto inline_secret = reactor.parameters.find("secret");
+  auto file = reactor.parameters.find("secret_file");
+  if (inline_secret != reactor.parameters.end() && file != reactor.parameters.end()) {
+    fail(reactor, "give 'secret' or 'secret_file', not both");
+  }
+  if (inline_secret != reactor.parameters.end()) {
+    if (auto checked = signing::check_secret(inline_secret->second, "secret"); !checked.ok()) fail(reactor, checked.error());
+    return inline_secret->second;
+  }
+  if (file != reactor.parameters.end()) {
+    auto secret = signing::read_secret_file(file->second);
+    if (!secret.ok()) fail(reactor, secret.error());
+    return *secret;
+  }
+  return {};
+}
+
 }  // namespace
 
 ReactorManager::ReactorManager(asio::io_context& io, workflows::WorkflowManager& workflows,
@@ -45,9 +66,11 @@ ReactorManager::~ReactorManager() = default;
 
 void ReactorManager::configure(const std::vector<config::ReactorDefinition>& reactors) {
   std::set<std::string> seen;
+  std::map<std::string, std::string> secrets;
   for (const auto& reactor : reactors) {
     check(reactor);
     if (!seen.insert(reactor.name).second) fail(reactor, "defined twice");
+    secrets[reactor.name] = secret_of(reactor);
   }
 
   std::map<std::string, std::unique_ptr<Reactor>> built;
@@ -56,14 +79,16 @@ void ReactorManager::configure(const std::vector<config::ReactorDefinition>& rea
     options.url = reactor.parameters.at("url");
     options.bind_address = settings_.bind_address;
     if (auto ca = reactor.parameters.find("ca_file"); ca != reactor.parameters.end()) options.ca_file = ca->second;
+    options.secret = secrets.at(reactor.name);
     auto executor = std::make_unique<SimpleHttpExecutor>(io_, reactor.name, options);
     const auto worst_case = executor->worst_case_duration();
     auto built_reactor = std::make_unique<Reactor>(io_, reactor.name, std::move(executor),
                                                    std::chrono::seconds(reactor.update_interval_seconds), workflows_);
     // The executor's own schedule ends every call first; the deadline is the backstop.
     built_reactor->set_answer_deadline(worst_case + std::chrono::seconds(5));
-    spdlog::info("[reactor={}] simple_http {} update_interval={}s{}", reactor.name, options.url,
-                 reactor.update_interval_seconds, options.bind_address.empty() ? "" : " from " + options.bind_address);
+    spdlog::info("[reactor={}] simple_http {} update_interval={}s{}{}", reactor.name, options.url,
+                 reactor.update_interval_seconds, options.bind_address.empty() ? "" : " from " + options.bind_address,
+                 options.secret.empty() ? "" : ", signed");
     built.emplace(reactor.name, std::move(built_reactor));
   }
   reactors_ = std::move(built);

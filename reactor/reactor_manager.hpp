@@ -5,6 +5,7 @@
 //   reactor NAME executor=simple_http update_interval=N {
 //       url https://lookup/watcher_lookup   # required, http:// or https://
 //       ca_file /etc/mmids/lookup-ca.pem    # optional: extra CA for https
+//       secret_file /etc/mmids/lookup.secret  # optional (or `secret VALUE`): sign every request
 //   }
 // Requests are made from the node setting bind_address.
 #include "mmids-core/common/asio.hpp"
@@ -31,8 +32,9 @@ class ReactorManager {
 
   // Builds every reactor (replacing any built before). Checks all definitions first and
   // throws std::runtime_error naming the reactor for an unknown executor (only
-  // simple_http exists), a missing or malformed `url`, a missing `ca_file`, any other
-  // child, or a duplicate name; nothing is built then.
+  // simple_http exists), a missing or malformed `url`, a missing `ca_file`, an empty
+  // `secret`, an unreadable or empty `secret_file`, both of those, any other child, or a
+  // duplicate name; nothing is built then.
   void configure(const std::vector<config::ReactorDefinition>& reactors);
 
   // nullptr when unknown.

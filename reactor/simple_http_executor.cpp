@@ -2,6 +2,8 @@
 
 #include "mmids-core/config/parser.hpp"
 #include "mmids-core/http/client.hpp"
+#include "mmids-core/http/url.hpp"
+#include "mmids-core/signing/request_signature.hpp"
 #include "reactor/log_fields.hpp"
 
 #include <nlohmann/json.hpp>
@@ -21,6 +23,16 @@ struct SimpleHttpExecutor::Lookup {
 std::string lookup_request_body(const std::string& stream_name) {
   const nlohmann::json body = {{"stream_name", stream_name}};
   return body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+std::vector<std::pair<std::string, std::string>> signature_headers(const std::string& secret, const std::string& method,
+                                                                  const std::string& url, const std::string& body) {
+  if (secret.empty()) return {};
+  auto parsed = http::parse_url(url);
+  if (!parsed.ok()) return {};
+  // The signature covers the path without the query, as the server sees it.
+  std::string path = parsed->target.substr(0, parsed->target.find('?'));
+  return signing::sign_request(secret, {method, path, body}, signing::unix_now());
 }
 
 SimpleHttpExecutor::SimpleHttpExecutor(asio::io_context& io, std::string reactor_name, SimpleHttpOptions options)
@@ -52,10 +64,16 @@ void SimpleHttpExecutor::send_attempt(const LookupPtr& lookup) {
   client.bind_address = options_.bind_address;
   client.timeout = options_.request_timeout;
   client.ca_file = options_.ca_file;
-  http::post(io_, options_.url, lookup_request_body(lookup->stream), "application/json", std::move(client),
-             [this, weak = std::weak_ptr<Lookup>(lookup)](http::ClientResult result) {
-               if (auto alive = weak.lock()) on_response(alive, std::move(result));
-             });
+  http::ClientRequest request;
+  request.method = "POST";
+  request.url = options_.url;
+  request.body = lookup_request_body(lookup->stream);
+  request.content_type = "application/json";
+  request.headers = signature_headers(options_.secret, request.method, request.url, request.body);
+  http::request(io_, std::move(request), std::move(client),
+                [this, weak = std::weak_ptr<Lookup>(lookup)](http::ClientResult result) {
+                  if (auto alive = weak.lock()) on_response(alive, std::move(result));
+                });
 }
 
 void SimpleHttpExecutor::on_response(const LookupPtr& lookup, http::ClientResult result) {

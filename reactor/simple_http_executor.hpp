@@ -5,6 +5,9 @@
 //   404 -> invalid at once (the answer is "no", not a failure)
 //   anything else (other status, network error, timeout, unparsable 200 body)
 //       -> tried again after retry_delays[0], then retry_delays[1], ..., then invalid.
+// With a secret (reactor child `secret` or `secret_file`), every request carries the
+// X-Mmids-Timestamp / X-Mmids-Nonce / X-Mmids-Signature headers of mmids-core/signing,
+// made anew for each attempt, so a lookup server with a shared_secret believes it.
 #include "mmids-core/common/asio.hpp"
 #include "mmids-core/http/client.hpp"
 #include "reactor/reactor_executor.hpp"
@@ -21,6 +24,7 @@ struct SimpleHttpOptions {
   std::string url;           // http:// or https://
   std::string bind_address;  // node setting bind_address: requests come from this IP (empty = any)
   std::string ca_file;       // reactor child `ca_file PATH`: extra CA for https
+  std::string secret;        // reactor child `secret` / `secret_file`: signs every request (empty = unsigned)
   std::chrono::milliseconds request_timeout{10000};  // per attempt: connect + TLS + request + answer
   std::vector<std::chrono::milliseconds> retry_delays{std::chrono::seconds(5), std::chrono::seconds(15)};
 };
@@ -53,6 +57,13 @@ class SimpleHttpExecutor : public ReactorExecutor {
   SimpleHttpOptions options_;
   std::list<LookupPtr> lookups_;  // in progress; callbacks hold weak references only
 };
+
+// The headers that sign a request of method with body to url with secret, made now
+// (none when secret is empty or the URL does not parse).
+[[nodiscard]] std::vector<std::pair<std::string, std::string>> signature_headers(const std::string& secret,
+                                                                                 const std::string& method,
+                                                                                 const std::string& url,
+                                                                                 const std::string& body);
 
 // The request body for a stream name: {"stream_name": "<name>"}, JSON-escaped; bytes that
 // are not UTF-8 are replaced (U+FFFD) rather than refused.

@@ -9,7 +9,7 @@ packages=(
   # libraries (SPEC.md section 9)
   libboost-dev libboost-program-options-dev libssl-dev
   libavformat-dev libavcodec-dev libavutil-dev
-  libtomlplusplus-dev libspdlog-dev nlohmann-json3-dev libhiredis-dev catch2
+  libtomlplusplus-dev libspdlog-dev nlohmann-json3-dev libhiredis-dev catch2 prometheus-cpp-dev
   # real peers the tests and the local cluster run
   ffmpeg rtmpdump redis-server nginx libnginx-mod-rtmp wrk chromium
   openssl curl iproute2 procps python3 bc

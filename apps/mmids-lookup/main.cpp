@@ -3,15 +3,21 @@
 #include "lookup-server/command_line.hpp"
 #include "lookup-server/service.hpp"
 #include "lookup-server/store.hpp"
+#include "lookup-server/token_command.hpp"
 #include "mmids-core/common/asio.hpp"
 #include "mmids-core/http/server.hpp"
+#include "mmids-core/logging/init.hpp"
 #include "mmids-core/logging/log.hpp"
 
 #include <csignal>
 #include <iostream>
+#include <string_view>
 
 int main(int argc, char* argv[]) {
   using namespace mmids;
+  if (argc > 1 && std::string_view(argv[1]) == "token") {
+    return lookup::run_token_command(argc - 1, argv + 1, std::cout, std::cerr);
+  }
   lookup::CommandLine command_line;
   try {
     command_line = lookup::parse_command_line(argc, argv);
@@ -34,15 +40,17 @@ int main(int argc, char* argv[]) {
   }
 
   try {
-    log::init(config.log_level);
+    log::init(config.log_level, config.log_format);
     asio::io_context io;
     auto store = lookup::make_store(io, config);
-    lookup::LookupService service(config, store);
+    lookup::LookupService service(io, config, store);
 
     http::ServerOptions options;
     options.address = config.listen_address;
     options.port = config.listen_port;
     options.max_body_bytes = config.max_body_bytes;
+    options.max_header_bytes = config.max_header_bytes;
+    options.max_connections = config.max_connections;
     if (!config.tls_cert.empty()) options.tls = http::make_server_tls_context(config.tls_cert, config.tls_key);
     http::Server server(io, service.router(), options);
     server.start();

@@ -4,6 +4,7 @@
 //   mmids --version
 #include "mmids-core/common/asio.hpp"
 #include "mmids-core/config/parser.hpp"
+#include "mmids-core/logging/init.hpp"
 #include "mmids-core/logging/log.hpp"
 #include "node/config_check.hpp"
 #include "node/node.hpp"
@@ -75,12 +76,13 @@ int main(int argc, char** argv) {
       ("version", "print the version and exit")
       ("config,c", po::value<std::string>()->default_value("./mmids.config"), "node config file to run")
       ("check", po::value<std::string>(), "validate a config file: print every problem and exit 1, or a summary and exit 0")
-      ("log-level", po::value<std::string>()->default_value("info"), "trace, debug, info, warn, error, critical or off");
+      ("log-level", po::value<std::string>()->default_value("info"), "trace, debug, info, warn, error, critical or off")
+      ("log-format", po::value<std::string>()->default_value("text"), "text, or json: one JSON object per line for log shippers");
   po::variables_map args;
   try {
     po::store(po::parse_command_line(argc, argv, options), args);
     po::notify(args);
-    log::init(args["log-level"].as<std::string>());
+    log::init(args["log-level"].as<std::string>(), args["log-format"].as<std::string>());
   } catch (const std::exception& error) {
     std::cerr << "mmids: " << error.what() << "\n" << options;
     return 2;

@@ -25,10 +25,7 @@ std::string describe_command(const std::string& program, const std::vector<std::
 ProcessSupervisor::ProcessSupervisor(asio::io_context& io, ProcessOptions options, RestartPolicy policy)
     : io_(io), options_(std::move(options)), backoff_(policy), retry_timer_(io) {}
 
-ProcessSupervisor::~ProcessSupervisor() {
-  *alive_ = false;
-  stop();
-}
+ProcessSupervisor::~ProcessSupervisor() { stop(); }
 
 void ProcessSupervisor::start() {
   if (running_ || stopped_) return;
@@ -81,9 +78,10 @@ void ProcessSupervisor::exited(const ExitStatus& status) {
 
 void ProcessSupervisor::retry_after(std::chrono::milliseconds delay) {
   retry_timer_.expires_after(delay);
-  retry_timer_.async_wait([this, alive = std::weak_ptr<bool>(alive_)](const boost::system::error_code& error) {
-    if (error || alive.expired() || stopped_) return;
-    launch();
+  retry_timer_.async_wait([weak = weak_from_this()](const boost::system::error_code& error) {
+    auto self = weak.lock();
+    if (error || !self || self->stopped_) return;
+    self->launch();
   });
 }
 

@@ -30,7 +30,8 @@ class RestartBackoff {
   std::chrono::milliseconds next_;
 };
 
-class ProcessSupervisor {
+// Owned by shared_ptr (its retry timer holds it weakly; docs/architecture.md "Lifetimes").
+class ProcessSupervisor : public std::enable_shared_from_this<ProcessSupervisor> {
  public:
   ProcessSupervisor(asio::io_context& io, ProcessOptions options, RestartPolicy policy = {});
   ~ProcessSupervisor();  // stop()
@@ -60,7 +61,6 @@ class ProcessSupervisor {
   uint64_t attempts_ = 0;
   bool running_ = false;  // start() called
   bool stopped_ = false;
-  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 
 // The command as one line for logs: arguments with spaces or quotes are quoted.

@@ -14,6 +14,7 @@
 namespace mmids::workflows {
 
 class Workflow;
+struct StepInstance;  // a workflow's record of one of its steps
 
 // Thrown by a step factory when the step's arguments are unknown, missing or bad.
 // The message names the argument; the workflow adds the step.
@@ -44,9 +45,12 @@ class StepContext {
 
  private:
   friend class Workflow;
+  friend struct StepInstance;
+  // Both held weakly: a gone workflow locks to nothing, and a removed step's record is
+  // let go of here (the workflow resets `instance`), so its late callbacks do nothing.
   struct Link {
-    Workflow* workflow = nullptr;
-    const void* instance = nullptr;  // the workflow's record of this step
+    std::weak_ptr<Workflow> workflow;
+    std::weak_ptr<StepInstance> instance;
   };
   asio::io_context* io_;
   log::Fields fields_;

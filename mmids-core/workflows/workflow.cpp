@@ -7,7 +7,7 @@
 
 namespace mmids::workflows {
 
-struct Workflow::Instance {
+struct StepInstance {
   config::StepDefinition definition;
   uint64_t id = 0;
   std::unique_ptr<WorkflowStep> step;
@@ -17,17 +17,19 @@ struct Workflow::Instance {
   int position = -1;   // index in active_, -1 while pending or removed
 };
 
-Workflow::Workflow(asio::io_context& io, const StepRegistry& registry, config::WorkflowDefinition definition,
-                   MediaSink output)
-    : io_(io),
-      registry_(registry),
-      fields_(log::Fields().with("workflow", definition.name)),
-      output_sink_(std::move(output)) {
-  apply(std::move(definition));
+std::shared_ptr<Workflow> Workflow::create(asio::io_context& io, const StepRegistry& registry,
+                                           config::WorkflowDefinition definition, MediaSink output) {
+  auto workflow = std::make_shared<Workflow>(io, registry, definition.name, std::move(output));
+  workflow->apply(std::move(definition));  // after construction: steps built now hold it weakly
+  return workflow;
+}
+
+Workflow::Workflow(asio::io_context& io, const StepRegistry& registry, std::string name, MediaSink output)
+    : io_(io), registry_(registry), fields_(log::Fields().with("workflow", name)), output_sink_(std::move(output)) {
+  definition_.name = std::move(name);
 }
 
 Workflow::~Workflow() {
-  *alive_ = false;
   output_sink_ = nullptr;  // the owner is going away too: report nothing
   tear_down();
 }
@@ -79,12 +81,12 @@ void Workflow::build_pending(const config::WorkflowDefinition& definition, bool 
 }
 
 Workflow::InstancePtr Workflow::create_instance(const config::StepDefinition& definition) {
-  auto instance = std::make_shared<Instance>();
+  auto instance = std::make_shared<StepInstance>();
   instance->definition = definition;
   instance->id = definition.id();
   StepContext context(io_, fields_.with("step", definition.type), definition_.name);
-  context.link_->workflow = this;
-  context.link_->instance = instance.get();
+  context.link_->workflow = weak_from_this();
+  context.link_->instance = instance;
   instance->link = context.link_;
   const StepFactory* factory = registry_.find(definition.type);
   if (!factory) throw StepArgumentError("unknown step type '" + definition.type + "'");
@@ -103,7 +105,7 @@ void Workflow::swap_in_pending_if_ready() {
   active_ = std::move(pending_);
   pending_.clear();
 
-  std::map<const Instance*, const Instance*> old_predecessor;
+  std::map<const StepInstance*, const StepInstance*> old_predecessor;
   for (size_t i = 0; i < old.size(); ++i) old_predecessor[old[i].get()] = i ? old[i - 1].get() : nullptr;
   for (auto& instance : old) instance->position = -1;
   for (size_t i = 0; i < active_.size(); ++i) active_[i]->position = static_cast<int>(i);
@@ -115,10 +117,10 @@ void Workflow::swap_in_pending_if_ready() {
   // that came from a step no longer before it end there, and what the new step before
   // it carries is replayed so a decoder can start. Downstream junctions go first, so a
   // replay that flows on through later steps meets junctions already mended.
-  const Instance* old_last = old.empty() ? nullptr : old.back().get();
+  const StepInstance* old_last = old.empty() ? nullptr : old.back().get();
   for (size_t position = active_.size() + 1; position-- > 0;) {
-    const Instance* new_before = position > 0 ? active_[position - 1].get() : nullptr;
-    const Instance* old_before = old_last;
+    const StepInstance* new_before = position > 0 ? active_[position - 1].get() : nullptr;
+    const StepInstance* old_before = old_last;
     bool added = false;
     if (position < active_.size()) {
       auto found = old_predecessor.find(active_[position].get());
@@ -144,40 +146,37 @@ void Workflow::deliver(size_t position, const media::MediaNotification& notifica
   }
 }
 
-void Workflow::step_emitted(const void* instance_address, const media::MediaNotification& notification) {
-  auto* instance = static_cast<Instance*>(const_cast<void*>(instance_address));
-  instance->output.record(notification);
-  if (instance->position >= 0) deliver(static_cast<size_t>(instance->position) + 1, notification);
+void Workflow::step_emitted(StepInstance& instance, const media::MediaNotification& notification) {
+  instance.output.record(notification);
+  if (instance.position >= 0) deliver(static_cast<size_t>(instance.position) + 1, notification);
 }
 
-void Workflow::step_activated(const void* instance_address) {
-  auto* instance = static_cast<Instance*>(const_cast<void*>(instance_address));
-  if (instance->active) return;
-  instance->active = true;
-  spdlog::debug("{} step {} active", fields_, instance->definition.describe());
+void Workflow::step_activated(StepInstance& instance) {
+  if (instance.active) return;
+  instance.active = true;
+  spdlog::debug("{} step {} active", fields_, instance.definition.describe());
   schedule_pending_check();
 }
 
-void Workflow::step_failed(const void* instance_address, std::string message) {
+void Workflow::step_failed(const std::weak_ptr<StepInstance>& failed, std::string message) {
   // Deferred: the failing step may be deep in its own call stack, and failing tears it down.
-  asio::post(io_, [this, alive = std::weak_ptr<bool>(alive_), instance_address, message = std::move(message)] {
-    if (alive.expired()) return;
-    auto belongs = [instance_address](const InstancePtr& instance) { return instance.get() == instance_address; };
-    auto in_active = std::find_if(active_.begin(), active_.end(), belongs);
-    auto in_pending = std::find_if(pending_.begin(), pending_.end(), belongs);
-    const Instance* instance = in_active != active_.end()   ? in_active->get()
-                               : in_pending != pending_.end() ? in_pending->get()
-                                                              : nullptr;
-    if (!instance) return;
-    fail("step " + instance->definition.type + ": " + message);
+  asio::post(io_, [weak = weak_from_this(), failed, message = std::move(message)] {
+    auto workflow = weak.lock();
+    auto instance = failed.lock();
+    if (!workflow || !instance) return;
+    const bool current = std::find(workflow->active_.begin(), workflow->active_.end(), instance) !=
+                             workflow->active_.end() ||
+                         std::find(workflow->pending_.begin(), workflow->pending_.end(), instance) !=
+                             workflow->pending_.end();
+    if (current) workflow->fail("step " + instance->definition.type + ": " + message);
   });
 }
 
 void Workflow::schedule_pending_check() {
   if (pending_check_scheduled_ || pending_.empty()) return;
   pending_check_scheduled_ = true;
-  asio::post(io_, [this, alive = std::weak_ptr<bool>(alive_)] {
-    if (!alive.expired()) swap_in_pending_if_ready();
+  asio::post(io_, [weak = weak_from_this()] {
+    if (auto workflow = weak.lock()) workflow->swap_in_pending_if_ready();
   });
 }
 
@@ -206,12 +205,13 @@ void Workflow::tear_down() {
 }
 
 void Workflow::retire(const InstancePtr& instance) {
-  instance->link->workflow = nullptr;  // late callbacks of this step now do nothing
+  instance->link->instance.reset();  // late callbacks of this step now do nothing
   instance->position = -1;
   if (instance->step) instance->step->shutdown();
   graveyard_.push_back(instance);
-  asio::post(io_, [this, alive = std::weak_ptr<bool>(alive_)] {
-    if (!alive.expired()) graveyard_.clear();
+  // Destroyed off the call stack: the step may be retiring itself from inside a callback.
+  asio::post(io_, [weak = weak_from_this()] {
+    if (auto workflow = weak.lock()) workflow->graveyard_.clear();
   });
 }
 
@@ -224,7 +224,7 @@ void Workflow::replay_output(const MediaSink& sink) const {
   if (!active_.empty()) active_.back()->output.replay(sink);
 }
 
-StepView Workflow::view_of(const Instance& instance) {
+StepView Workflow::view_of(const StepInstance& instance) {
   return StepView{instance.id, instance.definition.type, instance.definition.parameters,
                   instance.active ? "Active" : "Pending"};
 }
@@ -253,17 +253,21 @@ StepContext::StepContext(asio::io_context& io, log::Fields fields, std::string w
     : io_(&io), fields_(std::move(fields)), workflow_name_(std::move(workflow_name)) {}
 
 void StepContext::emit(const media::MediaNotification& notification) const {
-  if (link_->workflow) link_->workflow->step_emitted(link_->instance, notification);
+  auto workflow = link_->workflow.lock();
+  auto instance = link_->instance.lock();
+  if (workflow && instance) workflow->step_emitted(*instance, notification);
 }
 
 void StepContext::set_active() const {
-  if (link_->workflow) link_->workflow->step_activated(link_->instance);
+  auto workflow = link_->workflow.lock();
+  auto instance = link_->instance.lock();
+  if (workflow && instance) workflow->step_activated(*instance);
 }
 
 void StepContext::set_error(std::string message) const {
-  if (link_->workflow) link_->workflow->step_failed(link_->instance, std::move(message));
+  if (auto workflow = link_->workflow.lock()) workflow->step_failed(link_->instance, std::move(message));
 }
 
-bool StepContext::connected() const { return link_->workflow != nullptr; }
+bool StepContext::connected() const { return !link_->workflow.expired() && !link_->instance.expired(); }
 
 }  // namespace mmids::workflows

@@ -36,13 +36,16 @@ struct WorkflowView {
   std::vector<StepView> pending_steps;
 };
 
-class Workflow {
+// Owned by shared_ptr: its steps' contexts and its posted work hold it weakly.
+class Workflow : public std::enable_shared_from_this<Workflow> {
  public:
   using MediaSink = std::function<void(const media::MediaNotification&)>;
 
-  // `output` receives media leaving the last step (the manager distributes it).
-  Workflow(asio::io_context& io, const StepRegistry& registry, config::WorkflowDefinition definition,
-           MediaSink output = {});
+  // Builds the workflow and applies its definition. `output` receives media leaving the
+  // last step (the manager distributes it).
+  static std::shared_ptr<Workflow> create(asio::io_context& io, const StepRegistry& registry,
+                                          config::WorkflowDefinition definition, MediaSink output = {});
+  Workflow(asio::io_context& io, const StepRegistry& registry, std::string name, MediaSink output);
   ~Workflow();
   Workflow(const Workflow&) = delete;
   Workflow& operator=(const Workflow&) = delete;
@@ -64,12 +67,11 @@ class Workflow {
 
  private:
   friend class StepContext;
-  struct Instance;
-  using InstancePtr = std::shared_ptr<Instance>;
+  using InstancePtr = std::shared_ptr<StepInstance>;
 
-  void step_emitted(const void* instance, const media::MediaNotification& notification);
-  void step_activated(const void* instance);
-  void step_failed(const void* instance, std::string message);
+  void step_emitted(StepInstance& instance, const media::MediaNotification& notification);
+  void step_activated(StepInstance& instance);
+  void step_failed(const std::weak_ptr<StepInstance>& instance, std::string message);
 
   void build_pending(const config::WorkflowDefinition& definition, bool reuse_existing);
   InstancePtr create_instance(const config::StepDefinition& definition);
@@ -79,7 +81,7 @@ class Workflow {
   void tear_down();
   void retire(const InstancePtr& instance);
   void schedule_pending_check();
-  static StepView view_of(const Instance& instance);
+  static StepView view_of(const StepInstance& instance);
 
   asio::io_context& io_;
   const StepRegistry& registry_;
@@ -92,7 +94,6 @@ class Workflow {
   std::vector<InstancePtr> graveyard_;  // removed steps, destroyed off the call stack
   MediaSink output_sink_;
   bool pending_check_scheduled_ = false;
-  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 
 }  // namespace mmids::workflows

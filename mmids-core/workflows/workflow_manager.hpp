@@ -45,16 +45,20 @@ class WorkflowManager {
     MediaSink sink;
     bool cancelled = false;
   };
+  // Shared with the Subscriptions handed out, which hold it weakly: cancelling after the
+  // manager is gone finds nothing to cancel.
+  struct Listeners {
+    std::list<std::shared_ptr<OutputListener>> output;
+    std::list<std::shared_ptr<NameListener>> started;
+    std::list<std::shared_ptr<NameListener>> ended;
+  };
   void distribute_output(const std::string& name, const media::MediaNotification& notification);
-  void release_later(std::unique_ptr<Workflow> workflow);
+  void release_later(std::shared_ptr<Workflow> workflow);
 
   asio::io_context& io_;
   const StepRegistry& registry_;
-  std::map<std::string, std::unique_ptr<Workflow>> workflows_;
-  std::list<std::shared_ptr<OutputListener>> output_listeners_;
-  std::list<std::shared_ptr<NameListener>> started_listeners_;
-  std::list<std::shared_ptr<NameListener>> ended_listeners_;
-  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+  std::map<std::string, std::shared_ptr<Workflow>> workflows_;
+  std::shared_ptr<Listeners> listeners_ = std::make_shared<Listeners>();
 };
 
 }  // namespace mmids::workflows

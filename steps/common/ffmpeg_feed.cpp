@@ -18,14 +18,14 @@ FfmpegFeed::~FfmpegFeed() { close(); }
 
 std::string FfmpegFeed::open() {
   if (!services_.rtmp) return "this node has no RTMP server";
-  rtmp::WatcherRegistration registration;
+  endpoint::WatcherRegistration registration;
   registration.port = services_.settings.internal_rtmp_port;
   registration.app = app_;
   registration.stream_key = "*";
   registration.ip_rules = local_ip_rules(services_.settings);
   registration.fields = fields_;
   // The server calls these only while the registration lives; close() ends it.
-  registration.on_viewer_joined = [this](std::shared_ptr<rtmp::ViewerSink> viewer, const std::string& key) {
+  registration.on_viewer_joined = [this](std::shared_ptr<endpoint::ViewerSink> viewer, const std::string& key) {
     if (!open_) return;
     readers_[key][viewer->connection_id()] = viewer;
     outlets_.add_viewer(viewer, key);
@@ -55,7 +55,7 @@ void FfmpegFeed::close() {
 void FfmpegFeed::end(const std::string& key) {
   auto it = readers_.find(key);
   if (it == readers_.end()) return;
-  std::vector<std::shared_ptr<rtmp::ViewerSink>> readers;
+  std::vector<std::shared_ptr<endpoint::ViewerSink>> readers;
   for (const auto& [connection, reader] : it->second)
     if (auto alive = reader.lock()) readers.push_back(alive);
   readers_.erase(it);
@@ -88,12 +88,12 @@ std::string private_app_name(std::string_view kind) {
   return "ffmpeg-" + std::string(kind) + "-" + hex;
 }
 
-rtmp::IpRules local_ip_rules(const settings::NodeSettings& settings) {
+endpoint::IpRules local_ip_rules(const settings::NodeSettings& settings) {
   std::string list = "127.0.0.0/8";
   boost::system::error_code error;
   const auto bind = asio::ip::make_address(settings.bind_address, error);
   if (!error && bind.is_v4() && !bind.is_unspecified() && !bind.is_loopback()) list += "," + bind.to_string();
-  return rtmp::IpRules::allow(list);
+  return endpoint::IpRules::allow(list);
 }
 
 }  // namespace mmids::steps

@@ -4,7 +4,7 @@
 // settings.internal_rtmp_port, app unique to the step instance, open to loopback (and
 // the node's bind address) only; behind it a StreamOutlets fan-out with a GOP cache, so
 // an ffmpeg that (re)connects starts at once on a keyframe.
-#include "mmids-core/rtmp/server/ip_rules.hpp"
+#include "mmids-core/endpoint/ip_rules.hpp"
 #include "steps/builtin_steps.hpp"
 #include "steps/rtmp_watch/stream_outlets.hpp"
 
@@ -44,7 +44,7 @@ class FfmpegFeed {
   StreamOutlets outlets_;
   // The readers per key, so a stream's end can disconnect them (StreamOutlets keeps
   // viewers waiting for a stream to come back, as rtmp_watch wants).
-  std::map<std::string, std::map<uint64_t, std::weak_ptr<rtmp::ViewerSink>>> readers_;
+  std::map<std::string, std::map<uint64_t, std::weak_ptr<endpoint::ViewerSink>>> readers_;
   Subscription registration_;
   bool open_ = false;
 };
@@ -52,6 +52,6 @@ class FfmpegFeed {
 // "ffmpeg-<kind>-<16 hex digits>", different for every call.
 [[nodiscard]] std::string private_app_name(std::string_view kind);
 // Who may use a private app: 127.0.0.0/8, and the node's IPv4 bind address if it has one.
-[[nodiscard]] rtmp::IpRules local_ip_rules(const settings::NodeSettings& settings);
+[[nodiscard]] endpoint::IpRules local_ip_rules(const settings::NodeSettings& settings);
 
 }  // namespace mmids::steps

@@ -61,7 +61,7 @@ void FfmpegStreamStep::begin_stream(const media::NewStream& started) {
       "stream", is_safe_stream_name(started.name) ? started.name : "#" + std::to_string(started.id));
   options.finish_grace = kFinishGrace;
   options.stop_grace = kStopGrace;
-  auto ffmpeg = std::make_unique<process::ProcessSupervisor>(context_.io(), std::move(options), kRestartPolicy);
+  auto ffmpeg = std::make_shared<process::ProcessSupervisor>(context_.io(), std::move(options), kRestartPolicy);
 
   feed_.deliver(media::NewStream{started.id, info.key}, info.key);
   auto& stream = streams_[started.id];

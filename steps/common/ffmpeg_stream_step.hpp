@@ -58,7 +58,7 @@ class FfmpegStreamStep : public workflows::WorkflowStep {
  private:
   struct Stream {
     StreamInfo info;
-    std::unique_ptr<process::ProcessSupervisor> ffmpeg;
+    std::shared_ptr<process::ProcessSupervisor> ffmpeg;
   };
   void begin_stream(const media::NewStream& started);
   void end_stream(std::map<media::StreamId, Stream>::iterator stream);

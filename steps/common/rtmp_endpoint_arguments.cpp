@@ -14,7 +14,7 @@ RtmpEndpointArguments RtmpEndpointArguments::read(workflows::StepArguments& args
   const auto allow = args.optional("allow_ips");
   const auto deny = args.optional("deny_ips");
   try {
-    result.ip_rules = rtmp::IpRules::from_arguments(allow, deny);
+    result.ip_rules = endpoint::IpRules::from_arguments(allow, deny);
   } catch (const std::invalid_argument& error) {
     throw workflows::StepArgumentError(std::string(allow ? "argument 'allow_ips': " : "argument 'deny_ips': ") +
                                        error.what());

@@ -1,7 +1,7 @@
 #pragma once
 // The arguments rtmp_receive and rtmp_watch share (MMIDS-REFERENCE.md "RTMP endpoint
 // and steps"): rtmp_app, stream_key, port, rtmps, allow_ips, deny_ips, reactor.
-#include "mmids-core/rtmp/server/ip_rules.hpp"
+#include "mmids-core/endpoint/ip_rules.hpp"
 #include "mmids-core/workflows/step.hpp"
 
 #include <optional>
@@ -14,7 +14,7 @@ struct RtmpEndpointArguments {
   std::string stream_key;  // "*" or an exact key
   uint16_t port = 1935;
   bool rtmps = false;
-  rtmp::IpRules ip_rules;
+  endpoint::IpRules ip_rules;
   std::optional<std::string> reactor;
 
   // Reads (and marks as known) the shared arguments; throws StepArgumentError.

@@ -8,9 +8,7 @@
 // once (the stream may have moved to another ingestion node). Input from earlier steps
 // passes through.
 #include "steps/builtin_steps.hpp"
-#include "steps/ffmpeg_pull/pull_source.hpp"
-
-#include <chrono>
+#include "steps/ffmpeg_pull/pull_loop.hpp"
 
 namespace mmids::steps {
 
@@ -26,23 +24,9 @@ class FfmpegPullStep : public workflows::WorkflowStep {
   static std::unique_ptr<workflows::WorkflowStep> create(const config::StepDefinition& definition,
                                                          workflows::StepContext context, StepServices& services);
 
-  static constexpr std::chrono::milliseconds kFirstRetryDelay{250};
-  static constexpr std::chrono::milliseconds kMaxRetryDelay{4000};
-
  private:
-  void start_attempt();
-  void on_ended(const std::string& reason);
-
   workflows::StepContext context_;
-  std::string location_;
-  std::string stream_name_;
-  std::unique_ptr<PullSource> source_;
-  reactor::ReactorManager* reactors_;  // told when the pull fails; null without reactors
-  asio::steady_timer retry_timer_;
-  std::chrono::milliseconds retry_delay_ = kFirstRetryDelay;
-  media::StreamId stream_id_ = 0;  // 0 while no attempt is playing
-  bool shut_down_ = false;
-  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+  std::shared_ptr<PullLoop> pull_;
 };
 
 }  // namespace mmids::steps

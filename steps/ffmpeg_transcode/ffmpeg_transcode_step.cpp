@@ -9,15 +9,15 @@ FfmpegTranscodeStep::FfmpegTranscodeStep(workflows::StepContext context, StepSer
     : FfmpegStreamStep(std::move(context), services, "transcode"),
       arguments_(std::move(arguments)),
       result_app_(feed_.app() + "-out") {
-  rtmp::PublisherRegistration registration;
+  endpoint::PublisherRegistration registration;
   registration.port = services_.settings.internal_rtmp_port;
   registration.app = result_app_;
   registration.stream_key = "*";
   registration.ip_rules = local_ip_rules(services_.settings);
   registration.fields = context_.fields();
   // Only the ffmpeg of a live stream may publish its result.
-  registration.approve = [this](const rtmp::StreamRequest& request,
-                                 rtmp::Approval approval) -> Subscription {
+  registration.approve = [this](const endpoint::StreamRequest& request,
+                                 endpoint::Approval approval) -> Subscription {
     approval(!shut_down_ && stream_by_key(request.stream_key) != nullptr);
     return {};
   };

@@ -8,7 +8,7 @@ namespace mmids::steps {
 RtmpReceiveStep::RtmpReceiveStep(workflows::StepContext context, RtmpEndpointArguments arguments,
                                  StepServices& services, reactor::Reactor* reactor)
     : context_(std::move(context)), arguments_(std::move(arguments)) {
-  rtmp::PublisherRegistration registration;
+  endpoint::PublisherRegistration registration;
   registration.port = arguments_.port;
   registration.app = arguments_.app;
   registration.stream_key = arguments_.stream_key;
@@ -20,8 +20,8 @@ RtmpReceiveStep::RtmpReceiveStep(workflows::StepContext context, RtmpEndpointArg
   };
   if (reactor) {
     rtmp::RtmpServer* server = services.rtmp;
-    registration.approve = [reactor, server, alive = std::weak_ptr<bool>(alive_)](const rtmp::StreamRequest& request,
-                                                                                 rtmp::Approval approval) {
+    // Both outlive every step (the node owns them).
+    registration.approve = [reactor, server](const endpoint::StreamRequest& request, endpoint::Approval approval) {
       // The lookup lives as long as the publisher (the session holds the lease), so the
       // reactor re-asks while it streams and stops its workflows when it leaves.
       auto answered = std::make_shared<bool>(false);
@@ -32,8 +32,8 @@ RtmpReceiveStep::RtmpReceiveStep(workflows::StepContext context, RtmpEndpointArg
             if (std::exchange(*answered, true)) return;
             approval(verdict.valid);
           },
-          [server, connection, alive] {
-            if (!alive.expired()) server->disconnect(connection, "the reactor withdrew the stream key");
+          [server, connection] {
+            server->disconnect(connection, "the reactor withdrew the stream key");
           });
     };
   }

@@ -17,10 +17,9 @@ class RtmpReceiveStep : public workflows::WorkflowStep {
                   reactor::Reactor* reactor);
 
   void on_media(const media::MediaNotification&) override {}
-  void shutdown() override {
-    *alive_ = false;
-    registration_.reset();
-  }
+  // Unregistering closes this step's publishers, whose roles give back their reactor
+  // leases: no reactor callback of theirs comes after it.
+  void shutdown() override { registration_.reset(); }
 
   static std::unique_ptr<workflows::WorkflowStep> create(const config::StepDefinition& definition,
                                                          workflows::StepContext context, StepServices& services);
@@ -29,7 +28,6 @@ class RtmpReceiveStep : public workflows::WorkflowStep {
   workflows::StepContext context_;
   RtmpEndpointArguments arguments_;
   Subscription registration_;
-  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 
 }  // namespace mmids::steps

@@ -6,7 +6,7 @@ struct ReactorViewerGate::KeyState {
   explicit KeyState(asio::io_context& io) : grace(io) {}
   Subscription lookup;
   std::optional<reactor::ReactorVerdict> verdict;
-  std::vector<rtmp::Approval> waiting;
+  std::vector<endpoint::Approval> waiting;
   size_t holders = 0;
   asio::steady_timer grace;
   std::vector<std::string> routed_names;
@@ -27,7 +27,6 @@ ReactorViewerGate::ReactorViewerGate(asio::io_context& io, reactor::Reactor& rea
 ReactorViewerGate::~ReactorViewerGate() { shutdown(); }
 
 void ReactorViewerGate::shutdown() {
-  *alive_ = false;
   auto keys = std::move(keys_);  // destroying them releases the lookups and routes
   keys_.clear();
 }
@@ -40,17 +39,17 @@ ReactorViewerGate::KeyState& ReactorViewerGate::state_for(const std::string& key
   spdlog::info("{} asking reactor '{}' about stream {}", fields_.with("stream", key), reactor_.name(), key);
   // May answer before it returns (a cached answer): the state already exists for it.
   auto lookup = reactor_.request(
-      key, [this, key, alive = std::weak_ptr<bool>(alive_)](const reactor::ReactorVerdict& verdict) {
-        if (!alive.expired()) on_verdict(key, verdict);
+      key, [weak = weak_from_this(), key](const reactor::ReactorVerdict& verdict) {
+        if (auto gate = weak.lock()) gate->on_verdict(key, verdict);
       },
-      [this, key, alive = std::weak_ptr<bool>(alive_)] {
-        if (!alive.expired()) on_revoked(key);
+      [weak = weak_from_this(), key] {
+        if (auto gate = weak.lock()) gate->on_revoked(key);
       });
   state->lookup = std::move(lookup);
   return *state;
 }
 
-Subscription ReactorViewerGate::approve(const std::string& key, rtmp::Approval approval) {
+Subscription ReactorViewerGate::approve(const std::string& key, endpoint::Approval approval) {
   KeyState& state = state_for(key);
   ++state.holders;
   state.grace.cancel();
@@ -60,8 +59,8 @@ Subscription ReactorViewerGate::approve(const std::string& key, rtmp::Approval a
   } else {
     state.waiting.push_back(std::move(approval));
   }
-  return Subscription([this, key, expected, alive = std::weak_ptr<bool>(alive_)] {
-    if (!alive.expired()) release(key, expected);
+  return Subscription([weak = weak_from_this(), key, expected] {
+    if (auto gate = weak.lock()) gate->release(key, expected);
   });
 }
 
@@ -90,8 +89,8 @@ void ReactorViewerGate::route(KeyState& state, const std::string& key, const rea
   state.routed_names = names;
   for (const auto& name : names) {
     state.routes.push_back(workflows_.subscribe_output(
-        name, [this, key, alive = std::weak_ptr<bool>(alive_)](const media::MediaNotification& notification) {
-          if (!alive.expired()) routed_(key, notification);
+        name, [weak = weak_from_this(), key](const media::MediaNotification& notification) {
+          if (auto gate = weak.lock()) gate->routed_(key, notification);
         }));
   }
 }
@@ -116,13 +115,15 @@ void ReactorViewerGate::release(const std::string& key, const std::weak_ptr<KeyS
   // The last viewer left: keep the lookup (and the pull) for the grace period, so a viewer
   // who comes back or zaps in finds the stream running.
   state.grace.expires_after(grace_);
-  state.grace.async_wait([this, key, expected, alive = std::weak_ptr<bool>(alive_)](const boost::system::error_code& error) {
-    if (error || alive.expired()) return;
-    auto current = keys_.find(key);
-    if (current == keys_.end() || current->second != expected.lock() || current->second->holders > 0) return;
-    spdlog::info("{} no viewers for {} ms: releasing the lookup", fields_.with("stream", key), grace_.count());
+  state.grace.async_wait([weak = weak_from_this(), key, expected](const boost::system::error_code& error) {
+    auto gate = weak.lock();
+    if (error || !gate) return;
+    auto current = gate->keys_.find(key);
+    if (current == gate->keys_.end() || current->second != expected.lock() || current->second->holders > 0) return;
+    spdlog::info("{} no viewers for {} ms: releasing the lookup", gate->fields_.with("stream", key),
+                 gate->grace_.count());
     auto state = std::move(current->second);
-    keys_.erase(current);
+    gate->keys_.erase(current);
   });
 }
 

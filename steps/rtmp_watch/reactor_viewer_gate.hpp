@@ -17,7 +17,9 @@
 
 namespace mmids::steps {
 
-class ReactorViewerGate {
+// Owned by shared_ptr: the reactor's callbacks, the viewers' leases, the routes and the
+// grace timers hold it weakly.
+class ReactorViewerGate : public std::enable_shared_from_this<ReactorViewerGate> {
  public:
   using RoutedMedia = std::function<void(const std::string& key, const media::MediaNotification&)>;
   using Revoked = std::function<void(const std::string& key)>;
@@ -28,7 +30,7 @@ class ReactorViewerGate {
 
   // The watcher registration's approver: answers when the reactor has, and holds the
   // key's lookup until the returned lease is released.
-  Subscription approve(const std::string& key, rtmp::Approval approval);
+  Subscription approve(const std::string& key, endpoint::Approval approval);
   // Drops every lookup at once (the step is going away).
   void shutdown();
 
@@ -50,7 +52,6 @@ class ReactorViewerGate {
   RoutedMedia routed_;
   Revoked revoked_;
   std::map<std::string, std::shared_ptr<KeyState>> keys_;
-  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 
 }  // namespace mmids::steps

@@ -30,12 +30,12 @@ RtmpWatchStep::RtmpWatchStep(workflows::StepContext context, Options options, St
       options_(std::move(options)),
       outlets_(exact_key(options_.endpoint), media::GopCache::Limits{}, options_.gop_cache) {
   if (reactor) {
-    gate_ = std::make_unique<ReactorViewerGate>(
+    gate_ = std::make_shared<ReactorViewerGate>(
         services.io, *reactor, services.workflows, options_.idle_grace, context_.fields(),
         [this](const std::string& key, const media::MediaNotification& n) { on_routed(key, n); },
         [this](const std::string& key) { outlets_.close_viewers(key, "the reactor withdrew the stream"); });
   }
-  rtmp::WatcherRegistration registration;
+  endpoint::WatcherRegistration registration;
   registration.port = options_.endpoint.port;
   registration.app = options_.endpoint.app;
   registration.stream_key = options_.endpoint.stream_key;
@@ -43,14 +43,14 @@ RtmpWatchStep::RtmpWatchStep(workflows::StepContext context, Options options, St
   registration.ip_rules = options_.endpoint.ip_rules;
   registration.fields = context_.fields();
   // The server calls these only while the registration lives, which is the step's life.
-  registration.on_viewer_joined = [this](std::shared_ptr<rtmp::ViewerSink> viewer, const std::string& key) {
+  registration.on_viewer_joined = [this](std::shared_ptr<endpoint::ViewerSink> viewer, const std::string& key) {
     if (!shut_down_) outlets_.add_viewer(viewer, exact_key(options_.endpoint).value_or(key));
   };
   registration.on_viewer_left = [this](uint64_t connection_id, const std::string& key) {
     if (!shut_down_) outlets_.remove_viewer(connection_id, exact_key(options_.endpoint).value_or(key));
   };
   if (gate_) {
-    registration.approve = [this](const rtmp::StreamRequest& request, rtmp::Approval approval) {
+    registration.approve = [this](const endpoint::StreamRequest& request, endpoint::Approval approval) {
       return gate_->approve(exact_key(options_.endpoint).value_or(request.stream_key), std::move(approval));
     };
   }

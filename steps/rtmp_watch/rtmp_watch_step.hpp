@@ -38,7 +38,7 @@ class RtmpWatchStep : public workflows::WorkflowStep {
   workflows::StepContext context_;
   Options options_;
   StreamOutlets outlets_;
-  std::unique_ptr<ReactorViewerGate> gate_;
+  std::shared_ptr<ReactorViewerGate> gate_;
   // Streams arriving from the step before. A routed copy of one of them (a reactor
   // workflow ending in a forwarder to this workflow) is not delivered twice.
   std::set<media::StreamId> upstream_streams_;

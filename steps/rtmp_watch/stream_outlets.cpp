@@ -46,7 +46,7 @@ void StreamOutlets::deliver(const media::MediaNotification& notification) {
   for (const auto& [connection, viewer] : target.viewers) viewer->send(notification);
 }
 
-void StreamOutlets::add_viewer(const std::shared_ptr<rtmp::ViewerSink>& viewer, const std::string& key) {
+void StreamOutlets::add_viewer(const std::shared_ptr<endpoint::ViewerSink>& viewer, const std::string& key) {
   Outlet& target = outlet(key);
   target.viewers[viewer->connection_id()] = viewer;
   if (target.stream_id == 0) return;  // the viewer waits for the stream to start
@@ -62,7 +62,7 @@ void StreamOutlets::remove_viewer(uint64_t connection_id, const std::string& key
 }
 
 void StreamOutlets::close_all(std::string_view reason) {
-  std::vector<std::shared_ptr<rtmp::ViewerSink>> viewers;
+  std::vector<std::shared_ptr<endpoint::ViewerSink>> viewers;
   for (const auto& [key, target] : outlets_)
     for (const auto& [connection, viewer] : target.viewers) viewers.push_back(viewer);
   for (const auto& viewer : viewers) viewer->close(reason);
@@ -71,7 +71,7 @@ void StreamOutlets::close_all(std::string_view reason) {
 void StreamOutlets::close_viewers(const std::string& key, std::string_view reason) {
   auto it = outlets_.find(key);
   if (it == outlets_.end()) return;
-  std::vector<std::shared_ptr<rtmp::ViewerSink>> viewers;
+  std::vector<std::shared_ptr<endpoint::ViewerSink>> viewers;
   for (const auto& [connection, viewer] : it->second.viewers) viewers.push_back(viewer);
   for (const auto& viewer : viewers) viewer->close(reason);
 }

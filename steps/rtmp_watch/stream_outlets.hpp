@@ -20,7 +20,7 @@ class StreamOutlets {
   // A notification flowing through the step, fanned out to the viewers of its key.
   void deliver(const media::MediaNotification& notification);
 
-  void add_viewer(const std::shared_ptr<rtmp::ViewerSink>& viewer, const std::string& key);
+  void add_viewer(const std::shared_ptr<endpoint::ViewerSink>& viewer, const std::string& key);
   void remove_viewer(uint64_t connection_id, const std::string& key);
   void close_all(std::string_view reason);
   void close_viewers(const std::string& key, std::string_view reason);
@@ -32,7 +32,7 @@ class StreamOutlets {
   struct Outlet {
     media::StreamId stream_id = 0;  // 0: no stream feeds the key now
     media::GopCache cache;
-    std::map<uint64_t, std::shared_ptr<rtmp::ViewerSink>> viewers;
+    std::map<uint64_t, std::shared_ptr<endpoint::ViewerSink>> viewers;
   };
   Outlet& outlet(const std::string& key);
   void forget_if_idle(const std::string& key);

@@ -12,9 +12,7 @@ WorkflowForwarderStep::WorkflowForwarderStep(workflows::StepContext context, std
       workflows_(services.workflows),
       target_workflow_(std::move(target_workflow)),
       reactor_(reactor) {
-  started_listener_ = workflows_.on_started([this, alive = std::weak_ptr<bool>(alive_)](const std::string& name) {
-    if (!alive.expired()) on_target_started(name);
-  });
+  started_listener_ = workflows_.on_started([this](const std::string& name) { on_target_started(name); });
   context_.set_active();
 }
 
@@ -33,11 +31,8 @@ void WorkflowForwarderStep::on_media(const media::MediaNotification& notificatio
       // May answer at once (cached): the route exists already.
       route.lookup = reactor_->request(
           started->name,
-          [this, id, alive = std::weak_ptr<bool>(alive_)](const reactor::ReactorVerdict& verdict) {
-            if (!alive.expired()) on_verdict(id, verdict);
-          },
-          [this, id, alive = std::weak_ptr<bool>(alive_)] {
-            if (alive.expired()) return;
+          [this, id](const reactor::ReactorVerdict& verdict) { on_verdict(id, verdict); },
+          [this, id] {
             auto it = streams_.find(id);
             if (it != streams_.end()) it->second.targets.clear();
           });
@@ -85,8 +80,8 @@ void WorkflowForwarderStep::on_target_started(const std::string& workflow_name) 
 }
 
 void WorkflowForwarderStep::shutdown() {
-  if (!*alive_) return;
-  *alive_ = false;
+  if (shut_down_) return;
+  shut_down_ = true;
   // The targets see our streams end.
   for (auto& [id, route] : streams_) send_to_targets(route, media::StreamDisconnected{id});
   streams_.clear();

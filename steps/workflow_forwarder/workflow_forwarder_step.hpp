@@ -44,8 +44,10 @@ class WorkflowForwarderStep : public workflows::WorkflowStep {
   std::optional<std::string> target_workflow_;
   reactor::Reactor* reactor_;
   std::map<media::StreamId, StreamRoute> streams_;
+  // Every callback into this step comes through a lease held here (started_listener_, the
+  // routes' lookups), all given back in shutdown(): none can run after it.
   Subscription started_listener_;
-  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+  bool shut_down_ = false;
 };
 
 }  // namespace mmids::steps

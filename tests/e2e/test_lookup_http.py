@@ -49,7 +49,7 @@ class RoutesTest(LookupTestCase):
         self.assertEqual(harness.http_request("GET", base + "/publisher_lookup").status, 405)
         wrong = harness.http_request("PUT", base + "/watcher_lookup", body="{}")
         self.assertEqual(wrong.status, 405)
-        self.assertEqual(wrong.headers["allow"], "POST")
+        self.assertEqual(wrong.headers["allow"], "DELETE, POST")
         self.assertEqual(harness.http_request("POST", base + "/streams").status, 405)
         missing = harness.http_request("GET", base + "/nothing/here")
         self.assertEqual(missing.status, 404)
@@ -76,11 +76,11 @@ class RoutesTest(LookupTestCase):
         metrics = harness.http_request("GET", base + "/metrics")
         self.assertEqual(metrics.status, 200)
         self.assertTrue(metrics.headers["content-type"].startswith("text/plain; version=0.0.4"))
-        for line in ['mmids_lookup_lookups_total{route="publisher_lookup",result="recorded"} 1',
-                     'mmids_lookup_lookups_total{route="publisher_lookup",result="bad_request"} 5',
-                     'mmids_lookup_lookups_total{route="watcher_lookup",result="found"} 1',
-                     'mmids_lookup_lookup_duration_seconds_count{route="watcher_lookup"} 1',
-                     "mmids_lookup_live_streams 1", "mmids_lookup_store_up 1"]:
+        for line in ['mmids_lookup_requests_total{outcome="recorded",route="publisher_lookup"} 1',
+                     'mmids_lookup_requests_total{outcome="bad_request",route="publisher_lookup"} 5',
+                     'mmids_lookup_requests_total{outcome="found",route="watcher_lookup"} 1',
+                     'mmids_lookup_request_seconds_count{route="watcher_lookup"} 1',
+                     "mmids_lookup_streams 1", "mmids_lookup_store_up 1"]:
             self.assertIn(line, metrics.text.splitlines())
 
         page = harness.http_request("GET", base + "/")

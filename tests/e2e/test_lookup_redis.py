@@ -2,6 +2,7 @@
 restarted server loses nothing; Redis going away gives 503 (with the reason in the log)
 and its return is noticed without restarting anything; expiry is Redis' own."""
 
+import json
 import os
 import sys
 import time
@@ -56,7 +57,7 @@ class RedisStoreTest(harness.E2ETestCase):
             self.assertEqual(by_name["via_a"]["ingestion_address"], "127.0.0.4")
             self.assertIn("127.0.0.5", [n["address"] for n in by_name["via_a"]["playback_nodes"]])
         metrics = harness.http_request("GET", second + "/metrics").text
-        self.assertIn("mmids_lookup_live_streams 2", metrics.splitlines())
+        self.assertIn("mmids_lookup_streams 2", metrics.splitlines())
 
     def test_a_restarted_server_loses_nothing(self):
         port = harness.free_port()
@@ -89,6 +90,21 @@ class RedisStoreTest(harness.E2ETestCase):
         self.assertEqual(self.watch(base, "after").status, 200)
         self.assertEqual(harness.http_request("GET", base + "/healthz").status, 200)
         self.assertIn("redis connected", lookup.log())
+
+    def test_a_stream_ended_through_one_server_is_gone_on_both(self):
+        _, first = self.start_lookup("lookup-a")
+        _, second = self.start_lookup("lookup-b")
+        self.publish(first, "ending", source_address="127.0.0.2")
+        self.watch(second, "ending", source_address="127.0.0.3")
+        end = lambda base, source: harness.http_request(  # noqa: E731
+            "DELETE", base + "/publisher_lookup", body=json.dumps({"stream_name": "ending"}),
+            headers={"Content-Type": "application/json"}, source_address=source)
+        self.assertEqual(end(second, "127.0.0.9").status, 404)  # not the node that has it
+        self.assertEqual(self.watch(first, "ending").status, 200)
+        self.assertEqual(end(second, "127.0.0.2").status, 200)
+        self.assertEqual(self.watch(first, "ending").status, 404)  # refused at once, not after the TTL
+        self.assertEqual(end(first, "127.0.0.2").status, 404)
+        self.assertEqual(harness.http_request("GET", first + "/streams").json()["streams"], [])
 
     def test_expiry_is_redis_native(self):
         _, base = self.start_lookup("lookup", "--publisher-ttl", "1")

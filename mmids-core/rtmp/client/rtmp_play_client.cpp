@@ -38,11 +38,9 @@ RtmpPlayClient::~RtmpPlayClient() = default;
 void RtmpPlayClient::on_connected() { dialogue_.begin(); }
 
 Status RtmpPlayClient::on_bytes(std::span<const uint8_t> bytes) {
-  events_.clear();
-  Status fed = dialogue_.feed(bytes, events_);
   const auto now = std::chrono::steady_clock::now();
-  for (auto& event : events_) {
-    if (closed()) return {};
+  Status fed = dialogue_.feed(bytes, [this, now](ClientEvent& event) {
+    if (closed()) return;
     if (std::holds_alternative<client_event::Started>(event)) {
       last_media_ = now;
       transport()->set_deadline(RtmpTransport::Clock::time_point::max());
@@ -55,7 +53,7 @@ Status RtmpPlayClient::on_bytes(std::span<const uint8_t> bytes) {
     } else if (auto* metadata = std::get_if<client_event::MetadataReceived>(&event)) {
       if (handlers_.on_metadata) handlers_.on_metadata(metadata->amf0);
     }
-  }
+  });
   if (!fed.ok()) return fed;
   // Bytes that are not media (pings, say) do not keep a pull alive either.
   if (dialogue_.started() && now - last_media_ > options_.media_timeout) {

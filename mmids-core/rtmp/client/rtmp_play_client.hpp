@@ -50,7 +50,6 @@ class RtmpPlayClient final : public RtmpClient {
   PlayClientOptions options_;
   Handlers handlers_;
   ClientDialogue dialogue_;
-  std::vector<ClientEvent> events_;
   std::chrono::steady_clock::time_point last_media_;
 };
 

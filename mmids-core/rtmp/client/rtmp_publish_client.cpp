@@ -41,9 +41,9 @@ RtmpPublishClient::~RtmpPublishClient() = default;
 void RtmpPublishClient::on_connected() { dialogue_.begin(); }
 
 Status RtmpPublishClient::on_bytes(std::span<const uint8_t> bytes) {
-  events_.clear();
   const bool was_started = dialogue_.started();
-  Status fed = dialogue_.feed(bytes, events_);
+  // A publisher receives no media: what the server sends is answered by the dialogue itself.
+  Status fed = dialogue_.feed(bytes, [](ClientEvent&) {});
   if (!was_started && dialogue_.started()) {
     transport()->set_deadline(RtmpTransport::Clock::time_point::max());
     spdlog::debug("{} publishing {}", options_.fields, url().stream_key);

@@ -54,7 +54,6 @@ class RtmpPublishClient final : public RtmpClient {
   PublishClientOptions options_;
   Handlers handlers_;
   ClientDialogue dialogue_;
-  std::vector<ClientEvent> events_;
 };
 
 }  // namespace mmids::rtmp

@@ -1,23 +1,18 @@
 #include "mmids-core/rtmp/server/publisher_role.hpp"
 
 #include "mmids-core/media/tag_inspection.hpp"
+#include "mmids-core/rtmp/server/approval.hpp"
 
 namespace mmids::rtmp {
 
 PublisherRole::PublisherRole(std::weak_ptr<RtmpServer::State> server, std::shared_ptr<PublisherEntry> entry,
-                             StreamRequest request, log::Fields fields)
+                             endpoint::StreamRequest request, log::Fields fields)
     : server_(std::move(server)), entry_(entry), request_(std::move(request)), fields_(std::move(fields)) {
   entry->connections.insert(request_.connection_id);
 }
 
 void PublisherRole::request_approval(std::function<void(bool)> decided) {
-  auto entry = entry_.lock();
-  if (!entry || !entry->registration.approve) return decided(true);
-  spdlog::debug("{} waiting for approval", fields_);
-  // Weak: an answer for a role that was stopped meanwhile finds nobody and is dropped.
-  approval_ = entry->registration.approve(request_, [weak = weak_from_this(), decided](bool approved) {
-    if (auto role = weak.lock(); role && !role->stopped_) decided(approved);
-  });
+  approval_ = ask_approval(*this, entry_.lock(), request_, fields_, std::move(decided));
 }
 
 void PublisherRole::go_live() {

@@ -13,7 +13,7 @@ namespace mmids::rtmp {
 
 class PublisherRole : public std::enable_shared_from_this<PublisherRole> {
  public:
-  PublisherRole(std::weak_ptr<RtmpServer::State> server, std::shared_ptr<PublisherEntry> entry, StreamRequest request,
+  PublisherRole(std::weak_ptr<RtmpServer::State> server, std::shared_ptr<PublisherEntry> entry, endpoint::StreamRequest request,
                 log::Fields fields);
 
   // Asks the registrant's approver (accepted at once without one). `decided` runs once
@@ -28,13 +28,14 @@ class PublisherRole : public std::enable_shared_from_this<PublisherRole> {
   void stop();
 
   [[nodiscard]] bool live() const { return live_; }
+  [[nodiscard]] bool stopped() const { return stopped_; }
 
  private:
   void emit(const media::MediaNotification& notification);
 
   std::weak_ptr<RtmpServer::State> server_;
   std::weak_ptr<PublisherEntry> entry_;
-  StreamRequest request_;
+  endpoint::StreamRequest request_;
   log::Fields fields_;
   Subscription approval_;
   media::StreamId stream_id_ = 0;

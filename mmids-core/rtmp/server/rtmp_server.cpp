@@ -119,14 +119,19 @@ Subscription unregister_later(const std::shared_ptr<RtmpServer::State>& state,
     if (!state || !entry) return;
     auto& entries = (*state).*list;
     entries.erase(std::remove(entries.begin(), entries.end(), entry), entries.end());
-    for (uint64_t connection : std::set(entry->connections)) state->close_connection(connection, "registration removed");
-    state->close_listener_if_unused(entry->registration.port);
+    const auto connections = entry->connections;
+    const uint16_t port = entry->registration.port;
+    // The registrant is going away: dropping the last reference first means the connections
+    // closed below find their entry gone and call none of its callbacks.
+    entry.reset();
+    for (uint64_t connection : connections) state->close_connection(connection, "registration removed");
+    state->close_listener_if_unused(port);
   });
 }
 
 }  // namespace
 
-Result<Subscription> RtmpServer::register_publisher(PublisherRegistration registration) {
+Result<Subscription> RtmpServer::register_publisher(endpoint::PublisherRegistration registration) {
   std::string conflict = find_conflict(state_->publishers, registration.port, registration.app, registration.stream_key);
   if (conflict.empty()) conflict = ensure_listener(*state_, registration.port, registration.tls);
   if (!conflict.empty()) return Error(std::move(conflict));
@@ -135,7 +140,7 @@ Result<Subscription> RtmpServer::register_publisher(PublisherRegistration regist
   return unregister_later(state_, &State::publishers, entry);
 }
 
-Result<Subscription> RtmpServer::register_watcher(WatcherRegistration registration) {
+Result<Subscription> RtmpServer::register_watcher(endpoint::WatcherRegistration registration) {
   std::string conflict = find_conflict(state_->watchers, registration.port, registration.app, registration.stream_key);
   if (conflict.empty()) conflict = ensure_listener(*state_, registration.port, registration.tls);
   if (!conflict.empty()) return Error(std::move(conflict));

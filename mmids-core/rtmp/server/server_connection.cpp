@@ -58,14 +58,11 @@ void ServerConnection::start(std::shared_ptr<RtmpTransport> transport, bool tls)
 void ServerConnection::on_started() {}
 
 Status ServerConnection::on_bytes(std::span<const uint8_t> bytes) {
-  events_.clear();
   const bool handshaking = !dialogue_.handshake_done();
-  Status fed = dialogue_.feed(bytes, events_);
-  if (handshaking && dialogue_.handshake_done()) set_read_buffer_size(kCommandReadBuffer);
-  for (auto& event : events_) {
-    if (closed()) return {};
-    std::visit([this](auto& e) { on_event(e); }, event);
-  }
+  Status fed = dialogue_.feed(bytes, [this](ServerEvent& event) {
+    if (!closed()) std::visit([this](auto& e) { on_event(e); }, event);
+  });
+  if (handshaking && dialogue_.handshake_done() && !publisher_) set_read_buffer_size(kCommandReadBuffer);
   return fed;
 }
 
@@ -91,8 +88,8 @@ void ServerConnection::on_event(server_event::ConnectRequested& event) {
   }
 }
 
-StreamRequest ServerConnection::request_for(const std::string& key, const std::string& query) const {
-  return StreamRequest{id_, port_, dialogue_.app(), key, query, net::normalize(peer_.address()), peer_.port()};
+endpoint::StreamRequest ServerConnection::request_for(const std::string& key, const std::string& query) const {
+  return endpoint::StreamRequest{id_, port_, dialogue_.app(), key, query, net::normalize(peer_.address()), peer_.port()};
 }
 
 void ServerConnection::refuse(std::string_view code, const std::string& description, bool publish) {

@@ -39,7 +39,7 @@ class ServerConnection final : public RtmpConnection {
   void play_decided(bool approved);
   void refuse(std::string_view code, const std::string& description, bool publish);
   void end_roles();
-  [[nodiscard]] StreamRequest request_for(const std::string& key, const std::string& query) const;
+  [[nodiscard]] endpoint::StreamRequest request_for(const std::string& key, const std::string& query) const;
   [[nodiscard]] std::shared_ptr<ServerConnection> self();
 
   std::weak_ptr<RtmpServer::State> server_;
@@ -49,7 +49,6 @@ class ServerConnection final : public RtmpConnection {
   const asio::ip::tcp::endpoint peer_;
   log::Fields fields_;
   ServerDialogue dialogue_;
-  std::vector<ServerEvent> events_;  // reused by every read
   std::shared_ptr<PublisherRole> publisher_;
   std::shared_ptr<ViewerRole> viewer_;
 };

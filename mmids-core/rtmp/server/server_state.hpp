@@ -17,12 +17,12 @@ namespace mmids::rtmp {
 class ServerConnection;
 
 struct PublisherEntry {
-  PublisherRegistration registration;
+  endpoint::PublisherRegistration registration;
   std::set<uint64_t> connections;  // admitted, pending or publishing
 };
 
 struct WatcherEntry {
-  WatcherRegistration registration;
+  endpoint::WatcherRegistration registration;
   std::set<uint64_t> connections;
 };
 
@@ -58,7 +58,7 @@ struct RtmpServer::State : std::enable_shared_from_this<RtmpServer::State> {
   // connect: some publisher or watcher is registered for the app on the port.
   [[nodiscard]] bool app_registered(uint16_t port, const std::string& app) const;
   // publish: mode live, a registrant for the key, the key free (then claimed for
-  // `connection`), the peer allowed. Approval is asked afterwards by the connection.
+  // `connection`), the peer allowed. endpoint::Approval is asked afterwards by the connection.
   Admission<PublisherEntry> admit_publisher(uint16_t port, const std::string& app, const std::string& key,
                                             const std::string& mode, uint64_t connection,
                                             const asio::ip::address& peer);

@@ -1,11 +1,12 @@
 #include "mmids-core/rtmp/server/viewer_role.hpp"
 
+#include "mmids-core/rtmp/server/approval.hpp"
 #include "mmids-core/rtmp/server/server_connection.hpp"
 
 namespace mmids::rtmp {
 
 ViewerRole::ViewerRole(std::weak_ptr<ServerConnection> connection, std::shared_ptr<WatcherEntry> entry,
-                       StreamRequest request, ViewerQueue::Limits limits, log::Fields fields)
+                       endpoint::StreamRequest request, endpoint::ViewerQueue::Limits limits, log::Fields fields)
     : connection_(std::move(connection)),
       entry_(entry),
       request_(std::move(request)),
@@ -15,12 +16,7 @@ ViewerRole::ViewerRole(std::weak_ptr<ServerConnection> connection, std::shared_p
 }
 
 void ViewerRole::request_approval(std::function<void(bool)> decided) {
-  auto entry = entry_.lock();
-  if (!entry || !entry->registration.approve) return decided(true);
-  spdlog::debug("{} waiting for approval", fields_);
-  approval_ = entry->registration.approve(request_, [weak = weak_from_this(), decided](bool approved) {
-    if (auto role = weak.lock(); role && !role->stopped_) decided(approved);
-  });
+  approval_ = ask_approval(*this, entry_.lock(), request_, fields_, std::move(decided));
 }
 
 void ViewerRole::start_playing() {
@@ -54,19 +50,19 @@ void ViewerRole::send(const media::MediaNotification& notification) {
     return;
   }
   if (const auto* metadata = std::get_if<media::StreamMetadata>(&notification)) {
-    return push(QueuedMessage{QueuedKind::Metadata, media::MediaKind::Video, 0, metadata->amf0});
+    return push(endpoint::QueuedMessage{endpoint::QueuedKind::Metadata, media::MediaKind::Video, 0, metadata->amf0});
   }
   const auto* payload = std::get_if<media::MediaPayload>(&notification);
   if (!payload) return;  // StreamDisconnected: the viewer stays, waiting for the stream to return
-  const QueuedKind kind = payload->is_sequence_header ? QueuedKind::SequenceHeader
-                          : !payload->is_video()      ? QueuedKind::Audio
-                          : payload->is_keyframe      ? QueuedKind::VideoKeyframe
-                                                      : QueuedKind::VideoFrame;
-  push(QueuedMessage{kind, payload->kind, timestamps_.apply(payload->timestamp_ms), payload->data});
+  const endpoint::QueuedKind kind = payload->is_sequence_header ? endpoint::QueuedKind::SequenceHeader
+                          : !payload->is_video()      ? endpoint::QueuedKind::Audio
+                          : payload->is_keyframe      ? endpoint::QueuedKind::VideoKeyframe
+                                                      : endpoint::QueuedKind::VideoFrame;
+  push(endpoint::QueuedMessage{kind, payload->kind, timestamps_.apply(payload->timestamp_ms), payload->data});
 }
 
-void ViewerRole::push(QueuedMessage entry) {
-  if (queue_.push(std::move(entry), ViewerQueue::Clock::now()) == ViewerQueue::Verdict::Disconnect) {
+void ViewerRole::push(endpoint::QueuedMessage entry) {
+  if (queue_.push(std::move(entry), endpoint::ViewerQueue::Clock::now()) == endpoint::ViewerQueue::Verdict::Disconnect) {
     // Posted: we are inside the stream's fan-out loop, which closing would disturb.
     const std::string reason = "viewer too slow: stayed behind its " + std::to_string(queue_.bytes()) +
                                " byte queue, " + std::to_string(queue_.dropped()) + " packets dropped";
@@ -82,10 +78,10 @@ void ViewerRole::push(QueuedMessage entry) {
 
 void ViewerRole::write_queued(ServerDialogue& dialogue, size_t budget) {
   while (!queue_.empty() && dialogue.output_bytes() < budget) {
-    QueuedMessage entry = queue_.pop();
-    if (entry.kind == QueuedKind::Metadata) {
+    endpoint::QueuedMessage entry = queue_.pop();
+    if (entry.kind == endpoint::QueuedKind::Metadata) {
       dialogue.send_metadata(entry.payload);
-    } else if (entry.kind != QueuedKind::Control) {
+    } else if (entry.kind != endpoint::QueuedKind::Control) {
       dialogue.send_media(entry.media_kind, entry.timestamp, entry.payload);
     }
   }

@@ -1,11 +1,11 @@
 #pragma once
 // ViewerRole: one connection playing one stream key. It is what the registrant's fan-out
-// sees (a ViewerSink): notifications go into the viewer's own bounded queue under the
+// sees (an endpoint::ViewerSink): notifications go into the viewer's own bounded queue under the
 // slow-viewer policy, with timestamps kept continuous across stream replacements, and the
 // connection's writer drains that queue into the dialogue when the socket can take more.
 // The queue is the viewer's alone: control replies go straight to the dialogue.
 #include "mmids-core/rtmp/server/server_state.hpp"
-#include "mmids-core/rtmp/server/timestamp_continuity.hpp"
+#include "mmids-core/endpoint/timestamp_continuity.hpp"
 #include "mmids-core/rtmp/session/server_dialogue.hpp"
 
 #include <functional>
@@ -13,10 +13,10 @@
 
 namespace mmids::rtmp {
 
-class ViewerRole : public ViewerSink, public std::enable_shared_from_this<ViewerRole> {
+class ViewerRole : public endpoint::ViewerSink, public std::enable_shared_from_this<ViewerRole> {
  public:
-  ViewerRole(std::weak_ptr<ServerConnection> connection, std::shared_ptr<WatcherEntry> entry, StreamRequest request,
-             ViewerQueue::Limits limits, log::Fields fields);
+  ViewerRole(std::weak_ptr<ServerConnection> connection, std::shared_ptr<WatcherEntry> entry, endpoint::StreamRequest request,
+             endpoint::ViewerQueue::Limits limits, log::Fields fields);
 
   // As PublisherRole::request_approval.
   void request_approval(std::function<void(bool approved)> decided);
@@ -33,16 +33,17 @@ class ViewerRole : public ViewerSink, public std::enable_shared_from_this<Viewer
   // Moves queued entries into the dialogue until about `budget` bytes are in it.
   void write_queued(ServerDialogue& dialogue, size_t budget);
   [[nodiscard]] bool has_queued() const { return !queue_.empty(); }
+  [[nodiscard]] bool stopped() const { return stopped_; }
 
  private:
-  void push(QueuedMessage entry);
+  void push(endpoint::QueuedMessage entry);
 
   std::weak_ptr<ServerConnection> connection_;
   std::weak_ptr<WatcherEntry> entry_;
-  StreamRequest request_;
+  endpoint::StreamRequest request_;
   log::Fields fields_;
-  ViewerQueue queue_;
-  TimestampContinuity timestamps_;
+  endpoint::ViewerQueue queue_;
+  endpoint::TimestampContinuity timestamps_;
   Subscription approval_;
   bool playing_ = false;
   bool stopped_ = false;

@@ -24,15 +24,17 @@ ClientDialogue::ClientDialogue(ClientDialogueOptions options, uint32_t uptime_ms
 
 void ClientDialogue::begin() { channel_.begin(); }
 
-Status ClientDialogue::feed(std::span<const uint8_t> bytes, std::vector<ClientEvent>& events) {
+Status ClientDialogue::feed(std::span<const uint8_t> bytes, const ClientEventSink& on_event) {
   messages_.clear();
   Status fed = channel_.feed(bytes, messages_);
   if (channel_.handshake_done() && !connect_sent_) send_connect();
   for (const auto& message : messages_) {
-    if (auto status = on_message(message, events); !status.ok()) return status;
+    if (auto status = on_message(message, on_event); !status.ok()) return status;
   }
   return fed;
 }
+
+void ClientDialogue::emit(const ClientEventSink& on_event, ClientEvent event) { on_event(event); }
 
 void ClientDialogue::send_connect() {
   connect_sent_ = true;
@@ -63,18 +65,18 @@ void ClientDialogue::send_stream_request() {
   channel_.send(make_set_buffer_length(stream_id_, options_.buffer_length_ms));
 }
 
-Status ClientDialogue::on_message(const RtmpMessage& message, std::vector<ClientEvent>& events) {
+Status ClientDialogue::on_message(const RtmpMessage& message, const ClientEventSink& on_event) {
   switch (message.type_id) {
     case message_type::audio:
     case message_type::video:
       if (started_ && options_.mode == ClientDialogueOptions::Mode::Play && !message.payload.empty()) {
-        events.emplace_back(client_event::MediaReceived{media_kind_of(message.type_id), message.timestamp, message.payload});
+        emit(on_event, client_event::MediaReceived{media_kind_of(message.type_id), message.timestamp, message.payload});
       }
       return {};
     case message_type::data_amf0:
     case message_type::data_amf3: {
       auto metadata = parse_metadata(message);
-      if (metadata.ok() && metadata->has_value()) events.emplace_back(client_event::MetadataReceived{(*metadata)->encoded});
+      if (metadata.ok() && metadata->has_value()) emit(on_event, client_event::MetadataReceived{(*metadata)->encoded});
       return {};
     }
     case message_type::user_control: {
@@ -87,13 +89,13 @@ Status ClientDialogue::on_message(const RtmpMessage& message, std::vector<Client
     }
     case message_type::command_amf0:
     case message_type::command_amf3:
-      return on_command(message, events);
+      return on_command(message, on_event);
     default:
       return {};
   }
 }
 
-Status ClientDialogue::on_command(const RtmpMessage& message, std::vector<ClientEvent>& events) {
+Status ClientDialogue::on_command(const RtmpMessage& message, const ClientEventSink& on_event) {
   auto command = parse_command(message);
   if (!command.ok()) return Error("bad command from server: " + command.error());
   const std::string& name = command->name;
@@ -120,19 +122,19 @@ Status ClientDialogue::on_command(const RtmpMessage& message, std::vector<Client
     stream_id_ = command->arguments.empty() ? 1 : static_cast<uint32_t>(command->arguments[0].number_or(1));
     send_stream_request();
   } else if (name == command_name::on_status && !command->arguments.empty()) {
-    return on_status(*command, events);
+    return on_status(*command, on_event);
   }
   return {};
 }
 
-Status ClientDialogue::on_status(const Command& command, std::vector<ClientEvent>& events) {
+Status ClientDialogue::on_status(const Command& command, const ClientEventSink& on_event) {
   const auto& info = command.arguments[0];
   const std::string code(info.get("code").string_or(""));
   const bool playing = options_.mode == ClientDialogueOptions::Mode::Play;
   if (code == (playing ? status::play_start : status::publish_start)) {
     if (!started_) {
       started_ = true;
-      events.emplace_back(client_event::Started{});
+      emit(on_event, client_event::Started{});
     }
   } else if (playing && (code == status::play_stop || code == status::play_unpublish_notify)) {
     if (started_) return Error("the server ended the stream (" + code + ")");
@@ -149,6 +151,12 @@ void ClientDialogue::send_metadata(const media::SharedBuffer& amf0) {
   std::vector<uint8_t> payload = amf0_encode({Amf0Value::string("@setDataFrame")});
   payload.insert(payload.end(), message.payload.data(), message.payload.data() + message.payload.size());
   message.payload = media::SharedBuffer::adopt(std::move(payload));
+  channel_.send(message);
+}
+
+void ClientDialogue::send_message(RtmpMessage message) {
+  if (!started_ || options_.mode != ClientDialogueOptions::Mode::Publish) return;
+  message.message_stream_id = stream_id_;
   channel_.send(message);
 }
 

@@ -8,6 +8,7 @@
 #include "mmids-core/media/notification.hpp"
 #include "mmids-core/rtmp/session/rtmp_channel.hpp"
 
+#include <functional>
 #include <string>
 #include <variant>
 #include <vector>
@@ -29,6 +30,8 @@ struct MetadataReceived {
 }  // namespace client_event
 
 using ClientEvent = std::variant<client_event::Started, client_event::MediaReceived, client_event::MetadataReceived>;
+// Called for each event as the message causing it is read.
+using ClientEventSink = std::function<void(ClientEvent& event)>;
 
 struct ClientDialogueOptions {
   enum class Mode { Play, Publish };
@@ -52,11 +55,14 @@ class ClientDialogue {
   void begin();
   // Consumes the server's bytes. Errors are final: a refusal ("server refused: ..."), the
   // server ending the stream ("the server ended the stream (...)"), or bad bytes.
-  Status feed(std::span<const uint8_t> bytes, std::vector<ClientEvent>& events);
+  Status feed(std::span<const uint8_t> bytes, const ClientEventSink& on_event);
 
   // Publishing, once started: the stream's metadata and media.
   void send_metadata(const media::SharedBuffer& amf0);
   void send_media(media::MediaKind kind, uint32_t timestamp, const media::SharedBuffer& payload);
+  // Publishing, once started: any message on the published stream (an aggregate, say); its
+  // message stream id is set to the stream's.
+  void send_message(RtmpMessage message);
 
   [[nodiscard]] bool started() const { return started_; }
   [[nodiscard]] bool has_output() const { return channel_.has_output(); }
@@ -64,9 +70,10 @@ class ClientDialogue {
   void take_output(ChunkWriteBatch& into) { channel_.take_output(into); }
 
  private:
-  Status on_message(const RtmpMessage& message, std::vector<ClientEvent>& events);
-  Status on_command(const RtmpMessage& message, std::vector<ClientEvent>& events);
-  Status on_status(const Command& command, std::vector<ClientEvent>& events);
+  Status on_message(const RtmpMessage& message, const ClientEventSink& on_event);
+  Status on_command(const RtmpMessage& message, const ClientEventSink& on_event);
+  Status on_status(const Command& command, const ClientEventSink& on_event);
+  static void emit(const ClientEventSink& on_event, ClientEvent event);
   void send_connect();
   void send_stream_request();
 

@@ -24,44 +24,46 @@ std::string app_from_connect(const Command& command) {
 ServerDialogue::ServerDialogue(ServerDialogueOptions options, uint32_t uptime_ms)
     : options_(options), channel_(RtmpChannel::Side::Server, options.channel, uptime_ms) {}
 
-Status ServerDialogue::feed(std::span<const uint8_t> bytes, std::vector<ServerEvent>& events) {
+Status ServerDialogue::feed(std::span<const uint8_t> bytes, const ServerEventSink& on_event) {
   messages_.clear();
   Status fed = channel_.feed(bytes, messages_);
   for (const auto& message : messages_) {
     if (state_ == State::Refused) break;  // nothing said after a refusal matters
-    if (auto status = on_message(message, events); !status.ok()) return status;
+    if (auto status = on_message(message, on_event); !status.ok()) return status;
   }
   return fed;
 }
 
-Status ServerDialogue::on_message(const RtmpMessage& message, std::vector<ServerEvent>& events) {
+void ServerDialogue::emit(const ServerEventSink& on_event, ServerEvent event) { on_event(event); }
+
+Status ServerDialogue::on_message(const RtmpMessage& message, const ServerEventSink& on_event) {
   switch (message.type_id) {
     case message_type::command_amf0:
     case message_type::command_amf3:
-      return on_command(message, events);
+      return on_command(message, on_event);
     case message_type::audio:
     case message_type::video:
       // Before the publish is accepted (and from players) media goes nowhere.
       if (state_ == State::Publishing && !message.payload.empty()) {
-        events.emplace_back(server_event::MediaReceived{media_kind_of(message.type_id), message.timestamp, message.payload});
+        emit(on_event, server_event::MediaReceived{media_kind_of(message.type_id), message.timestamp, message.payload});
       }
       return {};
     case message_type::data_amf0:
     case message_type::data_amf3:
-      on_data(message, events);
+      on_data(message, on_event);
       return {};
     default:
       return {};  // user control from clients, shared objects, unknown types: ignored, as other servers do
   }
 }
 
-Status ServerDialogue::on_command(const RtmpMessage& message, std::vector<ServerEvent>& events) {
+Status ServerDialogue::on_command(const RtmpMessage& message, const ServerEventSink& on_event) {
   auto parsed = parse_command(message);
   if (!parsed.ok()) return Error("bad command: " + parsed.error());
   const Command& command = *parsed;
   const std::string_view name = command.name;
   if (name == command_name::connect) {
-    on_connect(command, events);
+    on_connect(command, on_event);
     return {};
   }
   if (state_ == State::AwaitingConnect) return Error("command '" + command.name + "' before connect");
@@ -69,10 +71,10 @@ Status ServerDialogue::on_command(const RtmpMessage& message, std::vector<Server
     channel_.send(make_result(0, command.transaction_id, Amf0Value::null(),
                               std::vector{Amf0Value::number(static_cast<double>(next_stream_id_++))}));
   } else if (name == command_name::publish || name == command_name::play) {
-    on_stream_request(command, message.message_stream_id, name == command_name::publish, events);
+    on_stream_request(command, message.message_stream_id, name == command_name::publish, on_event);
   } else if (name == command_name::delete_stream || name == command_name::close_stream ||
              name == command_name::fc_unpublish) {
-    on_stream_closed(events);
+    on_stream_closed(on_event);
   } else if (name == command_name::get_stream_length) {
     // ffmpeg reads a number here (0: a live stream has no length) and fails on anything else.
     if (command.transaction_id != 0) {
@@ -87,13 +89,13 @@ Status ServerDialogue::on_command(const RtmpMessage& message, std::vector<Server
   return {};
 }
 
-void ServerDialogue::on_connect(const Command& command, std::vector<ServerEvent>& events) {
+void ServerDialogue::on_connect(const Command& command, const ServerEventSink& on_event) {
   if (state_ != State::AwaitingConnect) return;
   app_ = app_from_connect(command);
   connect_transaction_ = command.transaction_id;
   object_encoding_ = command.command_object.get("objectEncoding").number_or(0);
   state_ = State::ConnectPending;
-  events.emplace_back(server_event::ConnectRequested{app_, std::string(command.command_object.get("tcUrl").string_or(""))});
+  emit(on_event, server_event::ConnectRequested{app_, std::string(command.command_object.get("tcUrl").string_or(""))});
 }
 
 void ServerDialogue::accept_connect() {
@@ -119,7 +121,7 @@ void ServerDialogue::reject_connect(std::string_view description) {
 }
 
 void ServerDialogue::on_stream_request(const Command& command, uint32_t message_stream_id, bool publish,
-                                       std::vector<ServerEvent>& events) {
+                                       const ServerEventSink& on_event) {
   if (state_ != State::Connected) return;  // one stream per connection
   message_stream_id_ = message_stream_id;
   auto [key, query] = split_query(command.arguments.empty() ? "" : command.arguments[0].string_or(""));
@@ -127,10 +129,10 @@ void ServerDialogue::on_stream_request(const Command& command, uint32_t message_
   if (publish) {
     state_ = State::PublishPending;
     std::string mode = command.arguments.size() > 1 ? std::string(command.arguments[1].string_or("live")) : "live";
-    events.emplace_back(server_event::PublishRequested{std::move(key), std::move(query), std::move(mode)});
+    emit(on_event, server_event::PublishRequested{std::move(key), std::move(query), std::move(mode)});
   } else {
     state_ = State::PlayPending;
-    events.emplace_back(server_event::PlayRequested{std::move(key), std::move(query)});
+    emit(on_event, server_event::PlayRequested{std::move(key), std::move(query)});
   }
 }
 
@@ -176,7 +178,7 @@ void ServerDialogue::end_play(std::string_view description) {
   state_ = State::Connected;
 }
 
-void ServerDialogue::on_stream_closed(std::vector<ServerEvent>& events) {
+void ServerDialogue::on_stream_closed(const ServerEventSink& on_event) {
   switch (state_) {
     case State::Publishing:
       reply_status(status::level_status, status::unpublish_success, stream_key_ + " is now unpublished.");
@@ -185,21 +187,21 @@ void ServerDialogue::on_stream_closed(std::vector<ServerEvent>& events) {
     case State::PlayPending:
     case State::Playing:
       state_ = State::Connected;
-      events.emplace_back(server_event::StreamClosed{});
+      emit(on_event, server_event::StreamClosed{});
       return;
     default:
       return;  // FCUnpublish then deleteStream: the second one finds nothing open
   }
 }
 
-void ServerDialogue::on_data(const RtmpMessage& message, std::vector<ServerEvent>& events) {
+void ServerDialogue::on_data(const RtmpMessage& message, const ServerEventSink& on_event) {
   if (state_ != State::Publishing) return;
   auto metadata = parse_metadata(message);
   if (!metadata.ok()) {
-    events.emplace_back(server_event::Notice{"ignoring a malformed data message: " + metadata.error()});
+    emit(on_event, server_event::Notice{"ignoring a malformed data message: " + metadata.error()});
     return;
   }
-  if (metadata->has_value()) events.emplace_back(server_event::MetadataReceived{(*metadata)->encoded});
+  if (metadata->has_value()) emit(on_event, server_event::MetadataReceived{(*metadata)->encoded});
 }
 
 void ServerDialogue::send_media(media::MediaKind kind, uint32_t timestamp, const media::SharedBuffer& payload) {

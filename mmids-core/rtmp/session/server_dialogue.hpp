@@ -11,6 +11,7 @@
 #include "mmids-core/media/notification.hpp"
 #include "mmids-core/rtmp/session/rtmp_channel.hpp"
 
+#include <functional>
 #include <string>
 #include <variant>
 #include <vector>
@@ -57,6 +58,10 @@ using ServerEvent = std::variant<server_event::ConnectRequested, server_event::P
                                  server_event::PlayRequested, server_event::StreamClosed,
                                  server_event::MediaReceived, server_event::MetadataReceived,
                                  server_event::Notice>;
+// Called for each event as the message that causes it is read, so an answer given inside
+// it (accept_connect, say) is in place before the next message of the same read: clients
+// send connect, createStream and publish back to back.
+using ServerEventSink = std::function<void(ServerEvent& event)>;
 
 struct ServerDialogueOptions {
   ChannelOptions channel;
@@ -70,9 +75,9 @@ class ServerDialogue {
 
   explicit ServerDialogue(ServerDialogueOptions options = {}, uint32_t uptime_ms = 0);
 
-  // Consumes received bytes, appending events in the order they happened. An error
-  // (bad bytes, a command before connect) is final: close the connection with it.
-  Status feed(std::span<const uint8_t> bytes, std::vector<ServerEvent>& events);
+  // Consumes received bytes, calling `on_event` in the order things happen. An error (bad
+  // bytes, a command before connect) is final: close the connection with it.
+  Status feed(std::span<const uint8_t> bytes, const ServerEventSink& on_event);
 
   void accept_connect();
   // NetConnection.Connect.Rejected; the dialogue is over (close once the output is written).
@@ -101,13 +106,14 @@ class ServerDialogue {
   [[nodiscard]] bool handshake_done() const { return channel_.handshake_done(); }
 
  private:
-  Status on_message(const RtmpMessage& message, std::vector<ServerEvent>& events);
-  Status on_command(const RtmpMessage& message, std::vector<ServerEvent>& events);
-  void on_connect(const Command& command, std::vector<ServerEvent>& events);
+  Status on_message(const RtmpMessage& message, const ServerEventSink& on_event);
+  Status on_command(const RtmpMessage& message, const ServerEventSink& on_event);
+  void on_connect(const Command& command, const ServerEventSink& on_event);
   void on_stream_request(const Command& command, uint32_t message_stream_id, bool publish,
-                         std::vector<ServerEvent>& events);
-  void on_stream_closed(std::vector<ServerEvent>& events);
-  void on_data(const RtmpMessage& message, std::vector<ServerEvent>& events);
+                         const ServerEventSink& on_event);
+  void on_stream_closed(const ServerEventSink& on_event);
+  void on_data(const RtmpMessage& message, const ServerEventSink& on_event);
+  static void emit(const ServerEventSink& on_event, ServerEvent event);
   void reply_status(std::string_view level, std::string_view code, std::string_view description);
   void refuse(std::string_view code, std::string_view description);
 

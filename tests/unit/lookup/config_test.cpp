@@ -167,3 +167,56 @@ TEST_CASE("lookup: listen addresses and redis URLs parse", "[lookup]") {
   CHECK_THROWS_AS(parse_redis_url("redis://host/x"), ConfigError);
   CHECK_THROWS_AS(parse_redis_url("rediss://host"), ConfigError);
 }
+
+TEST_CASE("lookup: security, caps and logging keys are read from TOML", "[lookup]") {
+  TempFile secret("cluster-secret\n");
+  TempFile token_secret("token-secret\n");
+  TempFile keys("cam1 k1\n");
+  auto config = from_toml("publisher_networks = [\"10.1.0.0/16\"]\nwatcher_networks = [\"10.2.0.0/16\", \"::1\"]\n"
+                          "shared_secret_file = \"" + secret.path + "\"\n"
+                          "max_header_bytes = 4096\nmax_connections = 64\nmax_nodes = 10\nlog_format = \"json\"\n"
+                          "[publishers]\nauth = \"token\"\ntoken_secret_file = \"" + token_secret.path + "\"\n"
+                          "[viewers]\nauth = \"key_file\"\nkey_file = \"" + keys.path + "\"\n");
+  REQUIRE(config.publisher_networks.size() == 1);
+  CHECK(config.publisher_networks[0].to_string() == "10.1.0.0/16");
+  CHECK(config.watcher_networks.size() == 2);
+  CHECK(config.shared_secret == "cluster-secret");  // the file's newline trimmed
+  CHECK(config.max_header_bytes == 4096);
+  CHECK(config.max_connections == 64);
+  CHECK(config.max_nodes == 10);
+  CHECK(config.log_format == "json");
+  CHECK(config.publishers.mode == ClientAuthConfig::Mode::token);
+  CHECK(config.publishers.token_secret == "token-secret");
+  CHECK(config.viewers.mode == ClientAuthConfig::Mode::key_file);
+  CHECK(config.viewers.key_file == keys.path);
+
+  auto endpoint = from_toml("[viewers]\nauth = \"endpoint\"\nendpoint = \"https://auth.internal/check\"\ncache_seconds = 3\n");
+  CHECK(endpoint.viewers.endpoint == "https://auth.internal/check");
+  CHECK(endpoint.viewers.cache == std::chrono::seconds(3));
+  CHECK(endpoint.publishers.mode == ClientAuthConfig::Mode::open);  // the default
+}
+
+TEST_CASE("lookup: security key errors name the problem", "[lookup]") {
+  CHECK_THROWS_WITH(from_toml("[publishers]\nauth = \"token\"\n"), Catch::Contains("needs token_secret"));
+  CHECK_THROWS_WITH(from_toml("[viewers]\nauth = \"key_file\"\n"), Catch::Contains("needs key_file"));
+  CHECK_THROWS_WITH(from_toml("[viewers]\nauth = \"magic\"\n"), Catch::Contains("'viewers.auth' must be open"));
+  CHECK_THROWS_WITH(from_toml("[viewers]\nauth = \"endpoint\"\nendpoint = \"ftp://x\"\n"), Catch::Contains("viewers.endpoint"));
+  CHECK_THROWS_WITH(from_toml("[viewers]\ntoken = \"x\"\n"), Catch::Contains("'viewers.token' is not a setting"));
+  CHECK_THROWS_WITH(from_toml("shared_secret_file = \"/nonexistent\"\n"), Catch::Contains("cannot read secret file"));
+  CHECK_THROWS_WITH(from_toml("shared_secret = \"\"\n"), Catch::Contains("'shared_secret' is empty"));
+  CHECK_THROWS_WITH(from_toml("publisher_networks = [\"x\"]\n"), Catch::Contains("'publisher_networks'"));
+  CHECK_THROWS_WITH(from_toml("log_format = \"xml\"\n"), Catch::Contains("log_format"));
+  CHECK_THROWS_WITH(from_toml("max_header_bytes = 10\n"), Catch::Contains("'max_header_bytes' must be from 1024"));
+}
+
+TEST_CASE("lookup: security flags override the file", "[lookup]") {
+  TempFile secret("from-flag\n");
+  auto parsed = parse({"--publisher-network", "10.0.0.0/8", "--watcher-network", "10.9.0.0/16", "--shared-secret-file",
+                       secret.path, "--max-connections", "8", "--log-format", "json"});
+  CHECK(parsed.config.publisher_networks.size() == 1);
+  CHECK(parsed.config.watcher_networks[0].to_string() == "10.9.0.0/16");
+  CHECK(parsed.config.shared_secret == "from-flag");
+  CHECK(parsed.config.max_connections == 8);
+  CHECK(parsed.config.log_format == "json");
+  CHECK_THROWS_WITH(parse({"--shared-secret-file", "/nonexistent"}), Catch::Contains("--shared-secret-file"));
+}

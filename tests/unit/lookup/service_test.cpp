@@ -1,12 +1,12 @@
 // lookup-server routes, driven through the router (no socket): statuses, bodies, proxies,
 // and a store that is down.
-#include "lookup-server/memory_store.hpp"
-#include "lookup-server/service.hpp"
+#include "tests/unit/lookup/service_fixture.hpp"
 
 #include <catch2/catch.hpp>
 
 using namespace mmids;
 using namespace mmids::lookup;
+using mmids::lookup::testing::Fixture;
 
 namespace {
 
@@ -15,40 +15,12 @@ class DownStore : public Store {
  public:
   void publish(const std::string&, const std::string&, StoreCallback<PublishOutcome> done) override { done(mmids::Error("connection refused")); }
   void watch(const std::string&, const std::string&, StoreCallback<std::optional<Publisher>> done) override { done(mmids::Error("connection refused")); }
+  void unpublish(const std::string&, const std::string&, StoreCallback<UnpublishOutcome> done) override { done(mmids::Error("connection refused")); }
+  void unwatch(const std::string&, const std::string&, StoreCallback<bool> done) override { done(mmids::Error("connection refused")); }
   void list(StoreCallback<std::vector<StreamEntry>> done) override { done(mmids::Error("connection refused")); }
   void count(StoreCallback<std::size_t> done) override { done(mmids::Error("connection refused")); }
   void check(StoreCallback<bool> done) override { done(mmids::Error("connection refused")); }
   [[nodiscard]] std::string describe() const override { return "redis://down:6379/0"; }
-};
-
-struct Fixture {
-  explicit Fixture(LookupConfig config = {}, std::shared_ptr<Store> store = nullptr)
-      : service(config, store ? store : std::make_shared<MemoryStore>(StoreTimes{config.publisher_ttl, config.watcher_window})),
-        router(service.router()) {}
-
-  http::Response call(const std::string& method, const std::string& path, const std::string& body = {},
-                      const std::string& peer = "10.0.0.1", const std::string& forwarded_for = {}) {
-    http::Request request;
-    request.method = method;
-    request.path = request.target = path;
-    request.body = body;
-    request.peer_address = boost::asio::ip::make_address(peer);
-    request.peer_port = 40000;
-    if (!forwarded_for.empty()) request.headers["x-forwarded-for"] = forwarded_for;
-    std::optional<http::Response> answer;
-    router.dispatch(request, [&](http::Response response) { answer = std::move(response); });
-    REQUIRE(answer);
-    return *answer;
-  }
-  http::Response publish(const std::string& name, const std::string& peer = "10.0.0.1", const std::string& xff = {}) {
-    return call("POST", "/publisher_lookup", "{\"stream_name\":\"" + name + "\"}", peer, xff);
-  }
-  http::Response watch(const std::string& name, const std::string& peer = "10.0.9.9") {
-    return call("POST", "/watcher_lookup", "{\"stream_name\":\"" + name + "\"}", peer);
-  }
-
-  LookupService service;
-  http::Router router;
 };
 
 }  // namespace
@@ -117,15 +89,15 @@ TEST_CASE("lookup: routes serve streams healthz metrics and the dashboard", "[lo
   CHECK(f.call("GET", "/healthz").status == 200);
   auto metrics = f.call("GET", "/metrics");
   CHECK(metrics.content_type == "text/plain; version=0.0.4; charset=utf-8");
-  CHECK_THAT(metrics.body, Catch::Contains("mmids_lookup_lookups_total{route=\"publisher_lookup\",result=\"recorded\"} 1"));
-  CHECK_THAT(metrics.body, Catch::Contains("mmids_lookup_lookups_total{route=\"watcher_lookup\",result=\"found\"} 1"));
-  CHECK_THAT(metrics.body, Catch::Contains("mmids_lookup_lookup_duration_seconds_count{route=\"watcher_lookup\"} 1"));
-  CHECK_THAT(metrics.body, Catch::Contains("mmids_lookup_live_streams 1"));
+  CHECK_THAT(metrics.body, Catch::Contains("mmids_lookup_requests_total{outcome=\"recorded\",route=\"publisher_lookup\"} 1"));
+  CHECK_THAT(metrics.body, Catch::Contains("mmids_lookup_requests_total{outcome=\"found\",route=\"watcher_lookup\"} 1"));
+  CHECK_THAT(metrics.body, Catch::Contains("mmids_lookup_request_seconds_count{route=\"watcher_lookup\"} 1"));
+  CHECK_THAT(metrics.body, Catch::Contains("mmids_lookup_streams 1"));
 
   auto page = f.call("GET", "/");
   CHECK(page.content_type == "text/html; charset=utf-8");
   CHECK_THAT(page.body, Catch::Contains("<script src=\"dashboard.js\">"));
-  CHECK_THAT(f.call("GET", "/dashboard.js").body, Catch::Contains("fetch('streams'"));
+  CHECK_THAT(f.call("GET", "/dashboard.js").body, Catch::Contains("load('streams')"));
 }
 
 TEST_CASE("lookup: routes answer 503 when the store is down", "[lookup]") {
@@ -138,5 +110,5 @@ TEST_CASE("lookup: routes answer 503 when the store is down", "[lookup]") {
   auto metrics = f.call("GET", "/metrics");
   CHECK(metrics.status == 200);
   CHECK_THAT(metrics.body, Catch::Contains("mmids_lookup_store_up 0"));
-  CHECK_THAT(metrics.body, Catch::Contains("result=\"unavailable\"} 1"));
+  CHECK_THAT(metrics.body, Catch::Contains("outcome=\"unavailable\""));
 }

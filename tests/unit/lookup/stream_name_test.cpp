@@ -36,3 +36,21 @@ TEST_CASE("lookup: lookup bodies must be JSON objects with a valid string stream
   auto long_name = parse_lookup_body("{\"stream_name\": \"" + std::string(129, 'x') + "\"}");
   CHECK_FALSE(long_name.ok());
 }
+
+TEST_CASE("lookup: bodies may carry the client's address and URL query", "[lookup]") {
+  auto body = parse_lookup_body(R"({"stream_name":"cam1","client_address":"198.51.100.7","query":"?token=abc&x=1"})");
+  REQUIRE(body.ok());
+  CHECK(body->client_address == "198.51.100.7");
+  CHECK(body->query == "token=abc&x=1");
+  CHECK_FALSE(parse_lookup_body(R"({"stream_name":"cam1","client_address":"not an ip"})").ok());
+  CHECK_FALSE(parse_lookup_body(R"({"stream_name":"cam1","query":5})").ok());
+  CHECK(parse_lookup_body(R"({"stream_name":"cam1","client_address":null})").ok());
+
+  CHECK(*query_parameter("a=1&token=x%2Dy&token=second", "token") == "x-y");
+  CHECK(*query_parameter("key=a+b", "key") == "a b");
+  CHECK(query_parameter("flag", "flag")->empty());
+  CHECK_FALSE(query_parameter("a=1", "token").has_value());
+  CHECK_FALSE(query_parameter("token=%zz", "token").has_value());
+  CHECK_FALSE(query_parameter("token=%2", "token").has_value());
+  CHECK_FALSE(query_parameter("", "token").has_value());
+}

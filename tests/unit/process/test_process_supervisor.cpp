@@ -27,16 +27,16 @@ TEST_CASE("a program that exits is started again after the backoff", "[process]"
   options.program = "/bin/sh";
   options.arguments = {"-c", "echo run; exit 2"};
   options.fields = log::Fields().with("test", "supervised");
-  ProcessSupervisor supervisor(io, options, RestartPolicy{40ms, 160ms, 10s});
+  auto supervisor = std::make_shared<ProcessSupervisor>(io, options, RestartPolicy{40ms, 160ms, 10s});
   const auto started = std::chrono::steady_clock::now();
-  supervisor.start();
-  REQUIRE(run_until(io, [&] { return supervisor.attempts() >= 4; }, 5s));
+  supervisor->start();
+  REQUIRE(run_until(io, [&] { return supervisor->attempts() >= 4; }, 5s));
   // Waits of 40, 80 and 160 ms came before the fourth start.
   CHECK(std::chrono::steady_clock::now() - started >= 280ms);
-  supervisor.stop();
-  const uint64_t attempts = supervisor.attempts();
+  supervisor->stop();
+  const uint64_t attempts = supervisor->attempts();
   testing::run_for(io, 400ms);
-  CHECK(supervisor.attempts() == attempts);
+  CHECK(supervisor->attempts() == attempts);
   CHECK(log.count_containing("[test=supervised pid=") >= 3);
   CHECK(log.count_containing("ended with exit code 2", spdlog::level::warn) >= 3);
 }
@@ -47,11 +47,11 @@ TEST_CASE("a program that cannot start is logged as an error on every try and re
   ProcessOptions options;
   options.program = "/nonexistent/ffmpeg";
   options.fields = log::Fields().with("test", "missing");
-  ProcessSupervisor supervisor(io, options, RestartPolicy{30ms, 60ms, 10s});
-  supervisor.start();
-  REQUIRE(run_until(io, [&] { return supervisor.attempts() >= 3; }, 3s));
-  CHECK(supervisor.pid() == 0);
-  supervisor.stop();
+  auto supervisor = std::make_shared<ProcessSupervisor>(io, options, RestartPolicy{30ms, 60ms, 10s});
+  supervisor->start();
+  REQUIRE(run_until(io, [&] { return supervisor->attempts() >= 3; }, 3s));
+  CHECK(supervisor->pid() == 0);
+  supervisor->stop();
   CHECK(log.count_containing("[test=missing] cannot start /nonexistent/ffmpeg: No such file", spdlog::level::err) >= 3);
 }
 
@@ -62,16 +62,16 @@ TEST_CASE("stopping a supervisor stops its child, and so does destroying it", "[
   options.program = "sleep";
   options.arguments = {"30"};
   SECTION("stop") {
-    ProcessSupervisor supervisor(io, options);
-    supervisor.start();
-    const int pid = supervisor.pid();
+    auto supervisor = std::make_shared<ProcessSupervisor>(io, options);
+    supervisor->start();
+    const int pid = supervisor->pid();
     REQUIRE(pid > 0);
-    supervisor.stop();
-    CHECK(supervisor.pid() == 0);
+    supervisor->stop();
+    CHECK(supervisor->pid() == 0);
     REQUIRE(run_until(io, [&] { return !process_exists(pid); }, 3s));
   }
   SECTION("destroy") {
-    auto supervisor = std::make_unique<ProcessSupervisor>(io, options);
+    auto supervisor = std::make_shared<ProcessSupervisor>(io, options);
     supervisor->start();
     const int pid = supervisor->pid();
     REQUIRE(pid > 0);
@@ -87,12 +87,12 @@ TEST_CASE("a run that lasted resets the backoff", "[process]") {
   options.program = "/bin/sh";
   options.arguments = {"-c", "sleep 0.2"};
   // Every run (0.2 s) counts as stable, so each restart waits the initial 50 ms, not 50, 100, 200...
-  ProcessSupervisor supervisor(io, options, RestartPolicy{50ms, 5s, 100ms});
+  auto supervisor = std::make_shared<ProcessSupervisor>(io, options, RestartPolicy{50ms, 5s, 100ms});
   const auto started = std::chrono::steady_clock::now();
-  supervisor.start();
-  REQUIRE(run_until(io, [&] { return supervisor.attempts() >= 4; }, 5s));
+  supervisor->start();
+  REQUIRE(run_until(io, [&] { return supervisor->attempts() >= 4; }, 5s));
   CHECK(std::chrono::steady_clock::now() - started < 1500ms);
-  supervisor.stop();
+  supervisor->stop();
   testing::run_for(io, 50ms);
 }
 

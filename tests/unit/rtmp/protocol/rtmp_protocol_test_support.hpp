@@ -37,6 +37,27 @@ inline void append(std::vector<uint8_t>& out, const std::vector<uint8_t>& more) 
   out.insert(out.end(), more.begin(), more.end());
 }
 
+// The body of an aggregate message: FLV-shaped sub-messages (type, 24-bit size, 24+8-bit
+// timestamp, stream id 0, body, 32-bit back pointer).
+struct AggregatePart {
+  uint8_t type_id;
+  uint32_t timestamp;
+  media::SharedBuffer body;
+};
+inline media::SharedBuffer aggregate_of(std::initializer_list<AggregatePart> parts) {
+  std::vector<uint8_t> out;
+  for (const auto& part : parts) {
+    const auto size = static_cast<uint32_t>(part.body.size());
+    const uint32_t t = part.timestamp;
+    append(out, bytes({part.type_id, int(size >> 16 & 0xff), int(size >> 8 & 0xff), int(size & 0xff),
+                       int(t >> 16 & 0xff), int(t >> 8 & 0xff), int(t & 0xff), int(t >> 24 & 0xff), 0, 0, 0}));
+    out.insert(out.end(), part.body.data(), part.body.data() + part.body.size());
+    const uint32_t back = size + 11;
+    append(out, bytes({int(back >> 24), int(back >> 16 & 0xff), int(back >> 8 & 0xff), int(back & 0xff)}));
+  }
+  return media::SharedBuffer::adopt(std::move(out));
+}
+
 // Feeds `wire` in pieces of `piece` bytes and requires success.
 inline std::vector<RtmpMessage> decode_all(ChunkDecoder& decoder, std::span<const uint8_t> wire,
                                            size_t piece = SIZE_MAX) {

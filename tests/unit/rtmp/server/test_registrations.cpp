@@ -21,7 +21,7 @@ struct Server {
   }
 
   Result<Subscription> publisher(const std::string& app, const std::string& key, uint16_t port = 0, bool tls = false) {
-    PublisherRegistration registration;
+    endpoint::PublisherRegistration registration;
     registration.port = port;
     registration.app = app;
     registration.stream_key = key;
@@ -29,7 +29,7 @@ struct Server {
     return server.register_publisher(std::move(registration));
   }
   Result<Subscription> watcher(const std::string& app, const std::string& key, uint16_t port = 0) {
-    WatcherRegistration registration;
+    endpoint::WatcherRegistration registration;
     registration.port = port;
     registration.app = app;
     registration.stream_key = key;

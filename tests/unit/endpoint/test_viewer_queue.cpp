@@ -1,10 +1,10 @@
 // The slow-viewer policy: a viewer that cannot keep up loses video up to the next
 // keyframe, never the decoder configuration, and is disconnected if it stays behind.
-#include "mmids-core/rtmp/server/viewer_queue.hpp"
+#include "mmids-core/endpoint/viewer_queue.hpp"
 
 #include <catch2/catch.hpp>
 
-using namespace mmids::rtmp;
+using namespace mmids::endpoint;
 using namespace std::chrono_literals;
 
 namespace {

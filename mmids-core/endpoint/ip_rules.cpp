@@ -1,8 +1,8 @@
-#include "mmids-core/rtmp/server/ip_rules.hpp"
+#include "mmids-core/endpoint/ip_rules.hpp"
 
 #include <stdexcept>
 
-namespace mmids::rtmp {
+namespace mmids::endpoint {
 std::vector<net::AddressRange> IpRules::parse(std::string_view list) {
   auto ranges = net::parse_address_ranges(list);
   if (!ranges.ok()) throw std::invalid_argument(ranges.error());
@@ -40,4 +40,4 @@ bool IpRules::permits(const boost::asio::ip::address& peer) const {
   return false;
 }
 
-}  // namespace mmids::rtmp
+}  // namespace mmids::endpoint

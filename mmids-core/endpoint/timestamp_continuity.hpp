@@ -5,7 +5,7 @@
 // the new stream continues where the old one stopped.
 #include <cstdint>
 
-namespace mmids::rtmp {
+namespace mmids::endpoint {
 
 class TimestampContinuity {
  public:
@@ -29,4 +29,4 @@ class TimestampContinuity {
   bool rebase_pending_ = false;
 };
 
-}  // namespace mmids::rtmp
+}  // namespace mmids::endpoint

@@ -1,6 +1,6 @@
-#include "mmids-core/rtmp/server/viewer_queue.hpp"
+#include "mmids-core/endpoint/viewer_queue.hpp"
 
-namespace mmids::rtmp {
+namespace mmids::endpoint {
 
 ViewerQueue::Verdict ViewerQueue::push(QueuedMessage entry, Clock::time_point now) {
   const size_t size = entry.payload.size();
@@ -47,4 +47,4 @@ QueuedMessage ViewerQueue::pop() {
   return entry;
 }
 
-}  // namespace mmids::rtmp
+}  // namespace mmids::endpoint

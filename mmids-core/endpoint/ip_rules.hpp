@@ -11,7 +11,7 @@
 #include <string_view>
 #include <vector>
 
-namespace mmids::rtmp {
+namespace mmids::endpoint {
 
 class IpRules {
  public:
@@ -34,4 +34,4 @@ class IpRules {
   std::vector<net::AddressRange> ranges_;
 };
 
-}  // namespace mmids::rtmp
+}  // namespace mmids::endpoint

@@ -1,9 +1,9 @@
 // allow_ips / deny_ips as a node operator writes them.
-#include "mmids-core/rtmp/server/ip_rules.hpp"
+#include "mmids-core/endpoint/ip_rules.hpp"
 
 #include <catch2/catch.hpp>
 
-using mmids::rtmp::IpRules;
+using mmids::endpoint::IpRules;
 using boost::asio::ip::make_address;
 
 TEST_CASE("no rules admit every address", "[rtmp][ip]") {

@@ -15,7 +15,7 @@
 #include <deque>
 #include <optional>
 
-namespace mmids::rtmp {
+namespace mmids::endpoint {
 
 // Control: a marker with no media (the stream ended, say), delivered in order.
 enum class QueuedKind : uint8_t { Control, Metadata, SequenceHeader, VideoKeyframe, VideoFrame, Audio };
@@ -61,4 +61,4 @@ class ViewerQueue {
   uint64_t dropped_ = 0;
 };
 
-}  // namespace mmids::rtmp
+}  // namespace mmids::endpoint

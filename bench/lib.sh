@@ -4,7 +4,8 @@
 #
 # Environment: BUILD (default build), SERVER_CORE (0), CLIENT_CORE (1), BENCH_KEEP=1 keeps
 # the temporary directory (logs, JSON of every run), BENCH_CACHE (where the encoded clip
-# is kept between runs, default /tmp/mmids-bench-cache).
+# is kept between runs, default /tmp/mmids-bench-cache), MMIDS_WRITE_BATCH_MS (every
+# mmids node's write_batch_ms; unset: the default).
 
 set -euo pipefail
 BENCH_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -106,6 +107,7 @@ relay_config() {
   cat >"$path" <<CONFIG
 settings {
     bind_address 127.0.0.1
+    write_batch_ms ${MMIDS_WRITE_BATCH_MS:-100}
 }
 workflow relay {
     rtmp_receive rtmp_app=publish stream_key=* port=$1

@@ -10,6 +10,7 @@ Node::Node(asio::io_context& io, config::NodeConfig config, settings::NodeSettin
   rtmp::RtmpServerOptions rtmp_options;
   rtmp_options.bind_address = settings_.bind_address;
   rtmp_options.tls = make_rtmps_context(settings_);
+  rtmp_options.write_batch = std::chrono::milliseconds(settings_.write_batch_ms);
   rtmp_ = std::make_unique<rtmp::RtmpServer>(io_, std::move(rtmp_options));
   workflows_ = std::make_unique<workflows::WorkflowManager>(io_, registry_);
   reactors_ = std::make_unique<reactor::ReactorManager>(io_, *workflows_, settings_);

@@ -21,6 +21,10 @@ struct NodeSettings {
   // The RTMP port through which ffmpeg processes (ffmpeg_push/hls/transcode) exchange media
   // with the node, on bind_address (or 127.0.0.1), under private app names.
   uint16_t internal_rtmp_port = 1935;
+  // Merged writes to RTMP viewers: a viewer's media of this many milliseconds leaves in one
+  // write (one system call per batch instead of per message); the latency it may add.
+  // 0: every message is written at once.
+  uint32_t write_batch_ms = 100;
 
   // The address local ffmpeg processes connect to: bind_address, or loopback when unset.
   [[nodiscard]] std::string local_rtmp_host() const {

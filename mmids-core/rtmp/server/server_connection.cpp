@@ -52,6 +52,7 @@ void ServerConnection::start(std::shared_ptr<RtmpTransport> transport, bool tls)
   transport->set_deadline(RtmpTransport::Clock::now() + options_.connect_timeout,
                           "no RTMP connect before the deadline");
   transport->set_write_timeout(options_.write_timeout);
+  if (auto server = server_.lock()) set_write_batcher(server->write_batcher);
   attach(std::move(transport), tls);
 }
 

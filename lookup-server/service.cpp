@@ -92,6 +92,13 @@ void LookupService::publisher_lookup(const http::Request& request, http::Respond
 void LookupService::authorise_then(Admitted admitted, ClientAuthoriser& authoriser, const char* route,
                                    Clock::time_point start, http::Responder respond, Next next) {
   const bool publishing = std::string_view(route) == "publisher_lookup";
+  if (admitted.body.refresh) {
+    // A heartbeat from an admitted node for a client it already serves: that client was
+    // authorised when it connected. Asking again would end a live publisher or viewer the
+    // moment its token expires, and after a restart of this server (entries lost) it
+    // re-records the stream without asking the authoriser for what it once allowed.
+    return (this->*next)(std::move(admitted), start, std::move(respond));
+  }
   AuthQuery query{publishing ? "publish" : "watch", admitted.body.stream_name, admitted.body.client_address,
                   admitted.body.query, admitted.source};
   authoriser.authorise(query, [this, &authoriser, route, publishing, next, admitted = std::move(admitted), start,

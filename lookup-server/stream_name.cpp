@@ -36,7 +36,7 @@ Result<LookupBody> parse_lookup_body(std::string_view body) {
   if (!is_valid_stream_name(name)) {
     return Error("stream_name must be 1 to 128 characters from A-Z a-z 0-9 _ . -");
   }
-  LookupBody result{name, {}, {}};
+  LookupBody result{name, {}, {}, false};
   if (auto client = json.find("client_address"); client != json.end() && !client->is_null()) {
     if (!client->is_string() || !net::parse_address(client->get_ref<const std::string&>()).ok()) {
       return Error("client_address must be a string holding an IP address");
@@ -47,6 +47,10 @@ Result<LookupBody> parse_lookup_body(std::string_view body) {
     if (!query->is_string()) return Error("query must be a string");
     result.query = query->get<std::string>();
     if (!result.query.empty() && result.query.front() == '?') result.query.erase(0, 1);
+  }
+  if (auto refresh = json.find("refresh"); refresh != json.end() && !refresh->is_null()) {
+    if (!refresh->is_boolean()) return Error("refresh must be true or false");
+    result.refresh = refresh->get<bool>();
   }
   return result;
 }

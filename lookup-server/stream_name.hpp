@@ -18,11 +18,12 @@ struct LookupBody {
   std::string stream_name;     // a valid name
   std::string client_address;  // the publisher's or viewer's IP as the node saw it; "" when not sent
   std::string query;           // its RTMP URL's query string, raw ("token=...&x=1"); "" when not sent
+  bool refresh = false;        // the node's heartbeat re-ask for a client it already serves
 };
 
 // The body of POST/DELETE /publisher_lookup and /watcher_lookup: a JSON object with a
 // string "stream_name" and, optionally, string "client_address" (an IP address) and
-// "query". Other members are ignored. The error is safe to echo: it never quotes the input.
+// "query", and boolean "refresh". Other members are ignored. The error is safe to echo: it never quotes the input.
 [[nodiscard]] Result<LookupBody> parse_lookup_body(std::string_view body);
 
 // The first value of name in a URL query ("a=1&token=x%2Dy" -> "x-y"), percent-decoded

@@ -9,6 +9,7 @@ Node::Node(asio::io_context& io, config::NodeConfig config, settings::NodeSettin
     : io_(io), config_(std::move(config)), settings_(std::move(settings)) {
   rtmp::RtmpServerOptions rtmp_options;
   rtmp_options.bind_address = settings_.bind_address;
+  rtmp_options.publish_timeout = settings_.publish_timeout;
   rtmp_options.tls = make_rtmps_context(settings_);
   rtmp_options.write_batch = std::chrono::milliseconds(settings_.write_batch_ms);
   rtmp_ = std::make_unique<rtmp::RtmpServer>(io_, std::move(rtmp_options));

@@ -35,9 +35,14 @@ struct Reactor::Call {};
 // owns it is alive too. Callbacks into steps and the WorkflowManager can re-enter the
 // Reactor and drop the entry, so code holding an EntryPtr checks `dropped` after each.
 struct Reactor::Entry {
-  Entry(asio::io_context& io, std::string stream_name, log::Fields log_fields)
-      : stream(std::move(stream_name)), fields(std::move(log_fields)), next_ask_timer(io), deadline_timer(io) {}
+  Entry(asio::io_context& io, LookupRequest first_request, log::Fields log_fields)
+      : stream(first_request.stream_name),
+        request(std::move(first_request)),
+        fields(std::move(log_fields)),
+        next_ask_timer(io),
+        deadline_timer(io) {}
   std::string stream;
+  LookupRequest request;  // the first requester's: asked with every time
   log::Fields fields;
   std::list<std::shared_ptr<Requester>> requesters;
   std::optional<ReactorVerdict> verdict;  // the last valid answer; none before one and after "invalid"
@@ -65,12 +70,17 @@ Reactor::~Reactor() {
     entry->deadline_timer.cancel();
   }
   entries_.clear();  // timer handlers hold weak references only
+  for (auto& [stream, timer] : pending_forgets_) timer->cancel();
 }
 
-Subscription Reactor::request(const std::string& stream_name, VerdictCallback on_verdict,
-                                         RevokedCallback on_revoked) {
+Subscription Reactor::request(const LookupRequest& lookup, VerdictCallback on_verdict, RevokedCallback on_revoked) {
+  const std::string& stream_name = lookup.stream_name;
+  if (auto pending = pending_forgets_.find(stream_name); pending != pending_forgets_.end()) {
+    pending->second->cancel();  // asked for again: the server's record stands
+    pending_forgets_.erase(pending);
+  }
   EntryPtr& slot = entries_[stream_name];
-  if (!slot) slot = std::make_shared<Entry>(io_, stream_name, reactor_fields(name_, stream_name));
+  if (!slot) slot = std::make_shared<Entry>(io_, lookup, reactor_fields(name_, stream_name));
   EntryPtr entry = slot;
   auto requester = std::make_shared<Requester>();
   requester->on_verdict = std::move(on_verdict);
@@ -141,7 +151,9 @@ void Reactor::ask(const EntryPtr& entry) {
     if (ec) return;
     if (auto live = current()) on_deadline(live);
   });
-  executor_->lookup(entry->stream, [this, current](ExecutorAnswer answer) {
+  LookupRequest asked = entry->request;
+  asked.refresh = entry->verdict.has_value();
+  executor_->lookup(asked, [this, current](ExecutorAnswer answer) {
     if (auto live = current()) on_answer(live, std::move(answer));
   });
 }
@@ -153,6 +165,9 @@ void Reactor::on_answer(const EntryPtr& entry, ExecutorAnswer answer) {
   entry->answering = true;
   if (answer.valid) {
     apply_valid(entry, std::move(answer.workflows));
+  } else if (answer.unreachable && entry->verdict) {
+    // A lookup server that is down or hung must not end what is live: only its "no" does.
+    spdlog::warn("{} re-ask got no answer from the lookup server; keeping the current workflows", entry->fields);
   } else {
     apply_invalid(entry);
   }
@@ -283,7 +298,21 @@ void Reactor::drop(const EntryPtr& entry) {
   } else {
     spdlog::info("{} last requester gone; stopping {}", entry->fields, joined(entry->created));
   }
+  // Told only when the server had said yes: it knows the stream (or this node's interest).
+  if (entry->verdict && executor_) schedule_forget(entry->request);
   stop_created_workflows(entry, entry->created);
+}
+
+void Reactor::schedule_forget(const LookupRequest& request) {
+  auto timer = std::make_unique<asio::steady_timer>(io_, forget_delay_);
+  // The handler runs only while the Reactor lives: its destructor cancels every timer, and
+  // a cancelled handler returns before touching `this`.
+  timer->async_wait([this, request](const boost::system::error_code& ec) {
+    if (ec) return;
+    pending_forgets_.erase(request.stream_name);
+    if (executor_) executor_->forget(request);
+  });
+  pending_forgets_[request.stream_name] = std::move(timer);
 }
 
 void Reactor::stop_created_workflows(const EntryPtr& entry, const std::vector<std::string>& names) {

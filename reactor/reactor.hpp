@@ -63,8 +63,10 @@ class Reactor {
   // destroyed; when the last requester of a name is gone, that name's workflows are
   // stopped, its re-ask timer cancelled and its cache dropped. Callbacks may reset any
   // subscription (their own too) but must not destroy the Reactor.
-  [[nodiscard]] Subscription request(const std::string& stream_name, VerdictCallback on_verdict,
-                                                RevokedCallback on_revoked);
+  // The first requester's `request` (its client's address and query) is what the
+  // executor is asked with, on the first ask and on every re-ask.
+  [[nodiscard]] Subscription request(const LookupRequest& request, VerdictCallback on_verdict,
+                                     RevokedCallback on_revoked);
 
   // Re-asks now (a pull of one of its workflows failed: the stream may have moved).
   // Ignored unless the name holds a valid answer. While a call is in flight, one more
@@ -85,6 +87,12 @@ class Reactor {
   // abandoned and the current workflows are kept.
   void set_answer_deadline(std::chrono::milliseconds deadline) { answer_deadline_ = deadline; }
 
+  // When a name's last requester goes, the executor is told (forget) this much later,
+  // unless the name is requested again meanwhile: a publisher reconnecting or taking its
+  // key over must not have its new record removed by the old one's late "ended".
+  static constexpr std::chrono::milliseconds kDefaultForgetDelay{1000};
+  void set_forget_delay(std::chrono::milliseconds delay) { forget_delay_ = delay; }
+
  private:
   struct Requester;
   struct Entry;
@@ -100,6 +108,7 @@ class Reactor {
   void notify_verdict(const EntryPtr& entry, const ReactorVerdict& verdict, bool changed);
   void release(const EntryPtr& entry, const std::shared_ptr<Requester>& requester);
   void drop(const EntryPtr& entry);
+  void schedule_forget(const LookupRequest& request);
   void stop_created_workflows(const EntryPtr& entry, const std::vector<std::string>& names);
   [[nodiscard]] bool may_run(const Entry& entry, const std::string& workflow_name) const;
 
@@ -109,6 +118,9 @@ class Reactor {
   std::chrono::seconds update_interval_;
   workflows::WorkflowManager& workflows_;
   std::chrono::milliseconds answer_deadline_ = kDefaultAnswerDeadline;
+  std::chrono::milliseconds forget_delay_ = kDefaultForgetDelay;
+  // Names whose "forget" waits out forget_delay_; a new request for the name cancels it.
+  std::map<std::string, std::unique_ptr<asio::steady_timer>> pending_forgets_;
   std::map<std::string, EntryPtr> entries_;                 // stream name -> its state
   std::map<std::string, std::string> stream_of_workflow_;  // workflow created here -> stream name
 };

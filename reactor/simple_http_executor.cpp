@@ -11,17 +11,20 @@
 namespace mmids::reactor {
 
 struct SimpleHttpExecutor::Lookup {
-  Lookup(asio::io_context& io, std::string stream, log::Fields fields, std::function<void(ExecutorAnswer)> done)
-      : stream(std::move(stream)), fields(std::move(fields)), done(std::move(done)), retry_timer(io) {}
-  std::string stream;
+  Lookup(asio::io_context& io, LookupRequest lookup, log::Fields fields, std::function<void(ExecutorAnswer)> done)
+      : request(std::move(lookup)), fields(std::move(fields)), done(std::move(done)), retry_timer(io) {}
+  LookupRequest request;
   log::Fields fields;
   std::function<void(ExecutorAnswer)> done;
   std::size_t attempt = 0;  // 0-based index of the attempt in progress
   asio::steady_timer retry_timer;
 };
 
-std::string lookup_request_body(const std::string& stream_name) {
-  const nlohmann::json body = {{"stream_name", stream_name}};
+std::string lookup_request_body(const LookupRequest& request) {
+  nlohmann::json body = {{"stream_name", request.stream_name}};
+  if (!request.client_address.empty()) body["client_address"] = request.client_address;
+  if (!request.query.empty()) body["query"] = request.query;
+  if (request.refresh) body["refresh"] = true;
   return body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
@@ -51,29 +54,43 @@ std::chrono::milliseconds SimpleHttpExecutor::worst_case_duration() const {
   return total;
 }
 
-void SimpleHttpExecutor::lookup(const std::string& stream_name, std::function<void(ExecutorAnswer)> done) {
-  auto lookup = std::make_shared<Lookup>(io_, stream_name, reactor_fields(reactor_name_, stream_name), std::move(done));
+void SimpleHttpExecutor::lookup(const LookupRequest& request, std::function<void(ExecutorAnswer)> done) {
+  auto lookup = std::make_shared<Lookup>(io_, request, reactor_fields(reactor_name_, request.stream_name), std::move(done));
   lookups_.push_back(lookup);
   send_attempt(lookup);
 }
 
-void SimpleHttpExecutor::send_attempt(const LookupPtr& lookup) {
-  spdlog::info("{} asking {} (attempt {} of {})", lookup->fields, options_.url, lookup->attempt + 1,
-               options_.retry_delays.size() + 1);
+void SimpleHttpExecutor::send(const std::string& method, const LookupRequest& lookup,
+                              std::function<void(http::ClientResult)> answered) {
   http::ClientOptions client;
   client.bind_address = options_.bind_address;
   client.timeout = options_.request_timeout;
   client.ca_file = options_.ca_file;
   http::ClientRequest request;
-  request.method = "POST";
+  request.method = method;
   request.url = options_.url;
-  request.body = lookup_request_body(lookup->stream);
+  request.body = lookup_request_body(lookup);
   request.content_type = "application/json";
   request.headers = signature_headers(options_.secret, request.method, request.url, request.body);
-  http::request(io_, std::move(request), std::move(client),
-                [this, weak = std::weak_ptr<Lookup>(lookup)](http::ClientResult result) {
-                  if (auto alive = weak.lock()) on_response(alive, std::move(result));
-                });
+  http::request(io_, std::move(request), std::move(client), std::move(answered));
+}
+
+void SimpleHttpExecutor::send_attempt(const LookupPtr& lookup) {
+  spdlog::info("{} asking {} (attempt {} of {})", lookup->fields, options_.url, lookup->attempt + 1,
+               options_.retry_delays.size() + 1);
+  send("POST", lookup->request, [this, weak = std::weak_ptr<Lookup>(lookup)](http::ClientResult result) {
+    if (auto alive = weak.lock()) on_response(alive, std::move(result));
+  });
+}
+
+void SimpleHttpExecutor::forget(const LookupRequest& request) {
+  auto fields = reactor_fields(reactor_name_, request.stream_name);
+  spdlog::debug("{} telling {} the stream is gone", fields, options_.url);
+  // Only the io_context is used when it answers: the executor may be gone by then.
+  send("DELETE", request, [fields](http::ClientResult result) {
+    if (!result.ok()) return spdlog::debug("{} could not tell the lookup server: {}", fields, result.error());
+    spdlog::debug("{} the lookup server answered {} to the end of the stream", fields, result->status);
+  });
 }
 
 void SimpleHttpExecutor::on_response(const LookupPtr& lookup, http::ClientResult result) {
@@ -101,7 +118,7 @@ void SimpleHttpExecutor::retry_or_give_up(const LookupPtr& lookup, const std::st
   if (lookup->attempt >= options_.retry_delays.size()) {
     spdlog::warn("{} attempt {} failed ({}); giving up: not a valid stream", lookup->fields, lookup->attempt + 1,
                  reason);
-    return finish(lookup, ExecutorAnswer{false, {}});
+    return finish(lookup, ExecutorAnswer{false, {}, true});
   }
   const auto delay = options_.retry_delays[lookup->attempt];
   spdlog::warn("{} attempt {} failed ({}); retrying in {} ms", lookup->fields, lookup->attempt + 1, reason,

@@ -25,7 +25,7 @@ struct SimpleHttpOptions {
   std::string bind_address;  // node setting bind_address: requests come from this IP (empty = any)
   std::string ca_file;       // reactor child `ca_file PATH`: extra CA for https
   std::string secret;        // reactor child `secret` / `secret_file`: signs every request (empty = unsigned)
-  std::chrono::milliseconds request_timeout{10000};  // per attempt: connect + TLS + request + answer
+  std::chrono::milliseconds request_timeout{5000};  // per attempt: connect + TLS + request + answer
   std::vector<std::chrono::milliseconds> retry_delays{std::chrono::seconds(5), std::chrono::seconds(15)};
 };
 
@@ -37,7 +37,11 @@ class SimpleHttpExecutor : public ReactorExecutor {
   SimpleHttpExecutor(const SimpleHttpExecutor&) = delete;
   SimpleHttpExecutor& operator=(const SimpleHttpExecutor&) = delete;
 
-  void lookup(const std::string& stream_name, std::function<void(ExecutorAnswer)> done) override;
+  void lookup(const LookupRequest& request, std::function<void(ExecutorAnswer)> done) override;
+  // DELETE <url> with the same body: "the stream ended" to /publisher_lookup, "this node no
+  // longer watches" to /watcher_lookup. A server that does not know DELETE answers 404/405,
+  // which is fine: the entry then expires at its TTL as before.
+  void forget(const LookupRequest& request) override;
 
   [[nodiscard]] const SimpleHttpOptions& options() const { return options_; }
   // The longest one lookup can take: every attempt timing out plus every retry delay.
@@ -47,6 +51,8 @@ class SimpleHttpExecutor : public ReactorExecutor {
   struct Lookup;
   using LookupPtr = std::shared_ptr<Lookup>;
 
+  // One signed request with the lookup's body to the executor's URL.
+  void send(const std::string& method, const LookupRequest& lookup, std::function<void(http::ClientResult)> answered);
   void send_attempt(const LookupPtr& lookup);
   void on_response(const LookupPtr& lookup, http::ClientResult result);
   void retry_or_give_up(const LookupPtr& lookup, const std::string& reason);
@@ -65,8 +71,9 @@ class SimpleHttpExecutor : public ReactorExecutor {
                                                                                  const std::string& url,
                                                                                  const std::string& body);
 
-// The request body for a stream name: {"stream_name": "<name>"}, JSON-escaped; bytes that
-// are not UTF-8 are replaced (U+FFFD) rather than refused.
-[[nodiscard]] std::string lookup_request_body(const std::string& stream_name);
+// The request body: {"stream_name": "<name>"} plus, when known, "client_address", "query"
+// and "refresh": true on re-asks; JSON-escaped; bytes that are not UTF-8 are replaced
+// (U+FFFD) rather than refused.
+[[nodiscard]] std::string lookup_request_body(const LookupRequest& request);
 
 }  // namespace mmids::reactor

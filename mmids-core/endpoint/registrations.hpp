@@ -11,8 +11,10 @@
 #include "mmids-core/logging/log.hpp"
 #include "mmids-core/media/notification.hpp"
 
+#include <chrono>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 namespace mmids::endpoint {
@@ -42,7 +44,17 @@ class ViewerSink {
   // Queues the notification for the viewer under the slow-viewer policy. NewStream
   // makes the viewer wait for a keyframe (and keeps its timestamps continuous).
   virtual void send(const media::MediaNotification& notification) = 0;
+  // The stream ended for good: the viewer is told so after what is queued (RTMP:
+  // NetStream.Play.UnpublishNotify) and then closed, so players stop instead of freezing.
+  virtual void end(std::string_view description) = 0;
   virtual void close(std::string_view reason) = 0;
+};
+
+// What a second publisher of a key that is live on the node does to the first.
+enum class Takeover {
+  WhenSilent,  // takes the key over when the first has sent nothing for takeover_silence
+  Always,      // always takes the key over
+  Never,       // is refused while the first publishes
 };
 
 struct PublisherRegistration {
@@ -56,6 +68,10 @@ struct PublisherRegistration {
   // Per approved publisher, in order: NewStream, then StreamMetadata and MediaPayload,
   // then StreamDisconnected when it stops or goes away.
   std::function<void(const media::MediaNotification&)> on_media;
+  // A publisher silent this long is closed and its key freed (the server's default when unset).
+  std::optional<std::chrono::milliseconds> publish_timeout;
+  Takeover takeover = Takeover::WhenSilent;
+  std::chrono::milliseconds takeover_silence{1000};
 };
 
 struct WatcherRegistration {
@@ -68,6 +84,9 @@ struct WatcherRegistration {
   Approver approve;
   std::function<void(std::shared_ptr<ViewerSink> viewer, const std::string& stream_key)> on_viewer_joined;
   std::function<void(uint64_t connection_id, const std::string& stream_key)> on_viewer_left;
+  // A viewer that has had no keyframe this long after it started playing is told the
+  // stream was not found and closed (zero: wait for ever).
+  std::chrono::milliseconds start_timeout{10000};
 };
 
 }  // namespace mmids::endpoint

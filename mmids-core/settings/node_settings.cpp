@@ -3,6 +3,7 @@
 #include "mmids-core/net/address.hpp"
 
 #include <charconv>
+#include <cstdlib>
 
 namespace mmids::settings {
 namespace {
@@ -54,6 +55,15 @@ SettingsResult read_node_settings(const config::NodeConfig& config) {
     } else if (key == "write_batch_ms") {
       if (!require_value()) continue;
       if (auto ms = parse_count(key, text, 0, kMaxWriteBatchMs, result.errors)) s.write_batch_ms = *ms;
+    } else if (key == "publish_timeout") {
+      if (!require_value()) continue;
+      char* end = nullptr;
+      const double seconds = std::strtod(text.c_str(), &end);
+      if (end != text.c_str() + text.size() || !(seconds > 0) || seconds > 3600) {
+        result.errors.push_back("setting 'publish_timeout' must be a number of seconds more than 0 and at most 3600, got '" + text + "'");
+        continue;
+      }
+      s.publish_timeout = std::chrono::milliseconds(static_cast<long>(seconds * 1000));
     } else if (key == "http_api_address") {
       if (!require_value()) continue;
       if (!is_ip_address(text)) result.errors.push_back("setting 'http_api_address' must be an IP address, got '" + text + "'");

@@ -3,6 +3,7 @@
 // (SPEC.md section 3).
 #include "mmids-core/config/definitions.hpp"
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -25,6 +26,9 @@ struct NodeSettings {
   // write (one system call per batch instead of per message); the latency it may add.
   // 0: every message is written at once.
   uint32_t write_batch_ms = 100;
+  // A publisher that sends nothing this long is closed (rtmp_receive's publish_timeout
+  // argument overrides it per step).
+  std::chrono::milliseconds publish_timeout{5000};
 
   // The address local ffmpeg processes connect to: bind_address, or loopback when unset.
   [[nodiscard]] std::string local_rtmp_host() const {

@@ -7,6 +7,7 @@
 #include "mmids-core/logging/log.hpp"
 #include "mmids-core/media/notification.hpp"
 
+#include <chrono>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -82,6 +83,8 @@ class StepArguments {
   bool flag(const std::string& key);
   // An unsigned integer argument within [min, max].
   std::optional<uint64_t> optional_number(const std::string& key, uint64_t min, uint64_t max);
+  // A duration in seconds (fractions allowed) from 0 to max_seconds.
+  std::optional<std::chrono::milliseconds> optional_seconds(const std::string& key, double max_seconds = 3600);
   // Throws StepArgumentError naming every argument not read by the calls above.
   void reject_unknown() const;
 

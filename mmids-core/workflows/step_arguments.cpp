@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cmath>
+#include <cstdlib>
 
 namespace mmids::workflows {
 
@@ -36,6 +38,19 @@ std::optional<uint64_t> StepArguments::optional_number(const std::string& key, u
                             " to " + std::to_string(max) + ", got '" + *text + "'");
   }
   return value;
+}
+
+std::optional<std::chrono::milliseconds> StepArguments::optional_seconds(const std::string& key, double max_seconds) {
+  auto text = optional(key);
+  if (!text) return std::nullopt;
+  char* end = nullptr;
+  const double seconds = std::strtod(text->c_str(), &end);
+  if (text->empty() || end != text->c_str() + text->size() || !std::isfinite(seconds) || seconds < 0 ||
+      seconds > max_seconds) {
+    throw StepArgumentError("argument '" + key + "' must be a number of seconds from 0 to " +
+                            std::to_string(static_cast<long>(max_seconds)) + ", got '" + *text + "'");
+  }
+  return std::chrono::milliseconds(static_cast<long>(seconds * 1000));
 }
 
 void StepArguments::reject_unknown() const {

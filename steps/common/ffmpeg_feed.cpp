@@ -1,5 +1,6 @@
 #include "steps/common/ffmpeg_feed.hpp"
 
+#include "mmids-core/rtmp/server/rtmp_server.hpp"
 #include "steps/common/ffmpeg_arguments.hpp"
 
 #include <atomic>
@@ -12,7 +13,7 @@ FfmpegFeed::FfmpegFeed(StepServices& services, log::Fields fields, std::string a
     : services_(services),
       fields_(std::move(fields)),
       app_(std::move(app)),
-      outlets_(std::nullopt, media::GopCache::Limits{}, /*keep_gop=*/true) {}
+      outlets_(services.io, StreamOutlets::Options{}, fields_) {}
 
 FfmpegFeed::~FfmpegFeed() { close(); }
 

@@ -23,6 +23,10 @@ namespace mmids::steps {
 
 struct LibavPullSource::Attempt {
   std::atomic<bool> stopping{false};  // set by stop(); read by the worker and libav's interrupt callback
+  // The blocking call in progress must be done by then (steady clock, ns; 0: no bound).
+  // Set by the worker before each blocking call; libav's interrupt callback checks it.
+  std::atomic<int64_t> deadline_ns{0};
+  std::atomic<bool> timed_out{false};
   std::mutex mutex;                   // with `wake`: lets stop() cut a pacing sleep short
   std::condition_variable wake;
   Handlers handlers;  // io thread only
@@ -40,8 +44,6 @@ using Clock = std::chrono::steady_clock;
 
 // A packet bigger than this is no sane audio or video frame: skipped, not copied.
 constexpr int kMaxPacketSize = 32 * 1024 * 1024;
-// Network reads give up after this long without data, so a dead source ends.
-constexpr const char* kNetworkTimeoutUs = "10000000";
 // When the source falls this far behind real time (a stall) or its timestamps jump this
 // far ahead, pacing starts over from the current packet instead of bursting or sleeping.
 constexpr auto kPacingSlack = std::chrono::seconds(3);
@@ -52,8 +54,20 @@ std::string av_error_text(int code) {
   return text;
 }
 
-// libavformat polls this during every blocking call: non-zero aborts it, so stop() is prompt.
-int interrupt_requested(void* opaque) { return static_cast<Attempt*>(opaque)->stopping.load() ? 1 : 0; }
+int64_t now_ns() { return std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now().time_since_epoch()).count(); }
+
+// libavformat polls this during every blocking call: non-zero aborts it, so stop() is prompt
+// and a source that went silent (no FIN: a frozen host) ends at its deadline.
+int interrupt_requested(void* opaque) {
+  auto* attempt = static_cast<Attempt*>(opaque);
+  if (attempt->stopping.load()) return 1;
+  const int64_t deadline = attempt->deadline_ns.load();
+  if (deadline != 0 && now_ns() > deadline) {
+    attempt->timed_out = true;
+    return 1;
+  }
+  return 0;
+}
 
 struct FormatCloser {
   void operator()(AVFormatContext* context) const { avformat_close_input(&context); }
@@ -70,12 +84,15 @@ constexpr AVRational kMilliseconds{1, 1000};
 // One pull attempt, run on the worker thread from open to end.
 class Demuxer {
  public:
-  Demuxer(asio::io_context& io, std::shared_ptr<Attempt> attempt, std::string location, log::Fields fields)
+  Demuxer(asio::io_context& io, std::shared_ptr<Attempt> attempt, std::string location, log::Fields fields,
+          std::chrono::milliseconds media_timeout, std::chrono::milliseconds open_timeout)
       : io_(io),
         attempt_(std::move(attempt)),
         location_(std::move(location)),
         fields_(std::move(fields)),
-        loops_(LibavPullSource::is_local_file(location_)) {}
+        loops_(LibavPullSource::is_local_file(location_)),
+        media_timeout_(media_timeout),
+        open_timeout_(open_timeout) {}
 
   void run() {
     std::string error;
@@ -88,7 +105,11 @@ class Demuxer {
     if (!packet) return end("out of memory");
     bool pass_had_media = false;
     while (!stopping()) {
+      bound_next_call(media_timeout_);
       const int result = av_read_frame(format_.get(), packet.get());
+      if (attempt_->timed_out) {
+        return end("no data for " + std::to_string(media_timeout_.count()) + " ms from " + location_);
+      }
       if (result == AVERROR(EAGAIN)) {
         sleep_until(Clock::now() + std::chrono::milliseconds(10));
         continue;
@@ -116,6 +137,12 @@ class Demuxer {
   };
 
   [[nodiscard]] bool stopping() const { return attempt_->stopping.load(); }
+
+  // The next blocking libav call must finish within `timeout` (live sources only).
+  void bound_next_call(std::chrono::milliseconds timeout) {
+    if (loops_ || timeout.count() == 0) return;
+    attempt_->deadline_ns = now_ns() + std::chrono::duration_cast<std::chrono::nanoseconds>(timeout).count();
+  }
 
   template <typename F>
   void post(F&& call) {
@@ -150,14 +177,24 @@ class Demuxer {
     context->interrupt_callback.callback = &interrupt_requested;
     context->interrupt_callback.opaque = attempt_.get();
     AVDictionary* options = nullptr;
-    if (!loops_) av_dict_set(&options, "rw_timeout", kNetworkTimeoutUs, 0);
+    if (!loops_) {
+      // The protocols' own read timeout too (microseconds), for reads the callback misses.
+      const auto timeout_us = std::to_string(std::chrono::microseconds(media_timeout_).count());
+      av_dict_set(&options, "rw_timeout", timeout_us.c_str(), 0);
+    }
+    bound_next_call(open_timeout_);
     // On failure avformat_open_input frees the context itself.
     int result = avformat_open_input(&context, location_.c_str(), nullptr, &options);
     av_dict_free(&options);
-    if (result < 0) return *error = "opening " + location_ + ": " + av_error_text(result), false;
+    const std::string timed_out = " (no answer within " + std::to_string(open_timeout_.count()) + " ms)";
+    if (result < 0) {
+      return *error = "opening " + location_ + ": " + av_error_text(result) + (attempt_->timed_out ? timed_out : ""), false;
+    }
     format_.reset(context);
     result = avformat_find_stream_info(context, nullptr);
-    if (result < 0) return *error = "probing " + location_ + ": " + av_error_text(result), false;
+    if (result < 0) {
+      return *error = "probing " + location_ + ": " + av_error_text(result) + (attempt_->timed_out ? timed_out : ""), false;
+    }
     choose_streams();
     if (video_.index < 0 && audio_.index < 0) return *error = "no H.264 or AAC stream in " + location_, false;
     return true;
@@ -342,6 +379,8 @@ class Demuxer {
   std::string location_;
   log::Fields fields_;
   const bool loops_;
+  const std::chrono::milliseconds media_timeout_;
+  const std::chrono::milliseconds open_timeout_;
   FormatPtr format_;
   Track video_;
   Track audio_;
@@ -357,8 +396,13 @@ class Demuxer {
 
 }  // namespace
 
-LibavPullSource::LibavPullSource(asio::io_context& io, std::string location, log::Fields fields)
-    : io_(io), location_(std::move(location)), fields_(std::move(fields)) {}
+LibavPullSource::LibavPullSource(asio::io_context& io, std::string location, log::Fields fields,
+                                 std::chrono::milliseconds media_timeout, std::chrono::milliseconds open_timeout)
+    : io_(io),
+      location_(std::move(location)),
+      fields_(std::move(fields)),
+      media_timeout_(media_timeout),
+      open_timeout_(open_timeout) {}
 
 LibavPullSource::~LibavPullSource() { stop(); }
 
@@ -370,7 +414,8 @@ void LibavPullSource::start(Handlers handlers) {
   stop();
   attempt_ = std::make_shared<Attempt>();
   attempt_->handlers = std::move(handlers);
-  worker_ = std::thread([demuxer = std::make_shared<Demuxer>(io_, attempt_, location_, fields_)] { demuxer->run(); });
+  worker_ = std::thread([demuxer = std::make_shared<Demuxer>(io_, attempt_, location_, fields_, media_timeout_,
+                                                             open_timeout_)] { demuxer->run(); });
 }
 
 void LibavPullSource::stop() {

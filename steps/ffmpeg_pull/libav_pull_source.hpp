@@ -10,6 +10,7 @@
 #include "mmids-core/logging/log.hpp"
 #include "steps/ffmpeg_pull/pull_source.hpp"
 
+#include <chrono>
 #include <memory>
 #include <string>
 #include <thread>
@@ -18,7 +19,11 @@ namespace mmids::steps {
 
 class LibavPullSource : public PullSource {
  public:
-  LibavPullSource(asio::io_context& io, std::string location, log::Fields fields = {});
+  // A live source whose read blocks longer than `media_timeout` (opening it: `open_timeout`)
+  // ends the attempt ("no data for N ms"); local files have no such bound.
+  LibavPullSource(asio::io_context& io, std::string location, log::Fields fields = {},
+                  std::chrono::milliseconds media_timeout = std::chrono::seconds(2),
+                  std::chrono::milliseconds open_timeout = std::chrono::seconds(10));
   ~LibavPullSource() override;
   LibavPullSource(const LibavPullSource&) = delete;
   LibavPullSource& operator=(const LibavPullSource&) = delete;
@@ -37,6 +42,8 @@ class LibavPullSource : public PullSource {
   asio::io_context& io_;
   std::string location_;
   log::Fields fields_;
+  std::chrono::milliseconds media_timeout_;
+  std::chrono::milliseconds open_timeout_;
   std::shared_ptr<Attempt> attempt_;
   std::thread worker_;
 };

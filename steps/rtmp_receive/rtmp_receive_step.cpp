@@ -1,20 +1,25 @@
 #include "steps/rtmp_receive/rtmp_receive_step.hpp"
 
+#include "mmids-core/net/address.hpp"
 #include "mmids-core/rtmp/server/rtmp_server.hpp"
 #include "reactor/reactor_manager.hpp"
 
 namespace mmids::steps {
 
-RtmpReceiveStep::RtmpReceiveStep(workflows::StepContext context, RtmpEndpointArguments arguments,
-                                 StepServices& services, reactor::Reactor* reactor)
-    : context_(std::move(context)), arguments_(std::move(arguments)) {
+RtmpReceiveStep::RtmpReceiveStep(workflows::StepContext context, Options options, StepServices& services,
+                                 reactor::Reactor* reactor)
+    : context_(std::move(context)), options_(std::move(options)) {
+  const RtmpEndpointArguments& where = options_.endpoint;
   endpoint::PublisherRegistration registration;
-  registration.port = arguments_.port;
-  registration.app = arguments_.app;
-  registration.stream_key = arguments_.stream_key;
-  registration.tls = arguments_.rtmps;
-  registration.ip_rules = arguments_.ip_rules;
+  registration.port = where.port;
+  registration.app = where.app;
+  registration.stream_key = where.stream_key;
+  registration.tls = where.rtmps;
+  registration.ip_rules = where.ip_rules;
   registration.fields = context_.fields();
+  registration.publish_timeout = options_.publish_timeout;
+  registration.takeover = options_.takeover;
+  registration.takeover_silence = options_.takeover_silence;
   registration.on_media = [context = context_](const media::MediaNotification& notification) {
     context.emit(notification);
   };
@@ -27,7 +32,7 @@ RtmpReceiveStep::RtmpReceiveStep(workflows::StepContext context, RtmpEndpointArg
       auto answered = std::make_shared<bool>(false);
       const uint64_t connection = request.connection_id;
       return reactor->request(
-          request.stream_key,
+          reactor::LookupRequest{request.stream_key, net::address_text(request.peer_address), request.query, false},
           [answered, approval = std::move(approval)](const reactor::ReactorVerdict& verdict) {
             if (std::exchange(*answered, true)) return;
             approval(verdict.valid);
@@ -43,8 +48,9 @@ RtmpReceiveStep::RtmpReceiveStep(workflows::StepContext context, RtmpEndpointArg
     return;
   }
   registration_ = std::move(result).value();
-  spdlog::info("{} accepting publishers on port {} app '{}' key '{}'{}", context_.fields(), arguments_.port,
-               arguments_.app, arguments_.stream_key, reactor ? " (reactor " + reactor->name() + ")" : std::string());
+  spdlog::info("{} accepting publishers on port {} app '{}' key '{}'{}", context_.fields(), options_.endpoint.port,
+               options_.endpoint.app, options_.endpoint.stream_key,
+               reactor ? " (reactor " + reactor->name() + ")" : std::string());
   context_.set_active();
 }
 
@@ -52,11 +58,29 @@ std::unique_ptr<workflows::WorkflowStep> RtmpReceiveStep::create(const config::S
                                                                  workflows::StepContext context,
                                                                  StepServices& services) {
   workflows::StepArguments args(definition);
-  auto arguments = RtmpEndpointArguments::read(args);
+  Options options;
+  options.endpoint = RtmpEndpointArguments::read(args);
+  options.publish_timeout = args.optional_seconds("publish_timeout");
+  if (options.publish_timeout && options.publish_timeout->count() == 0) {
+    throw workflows::StepArgumentError("argument 'publish_timeout' must be more than 0 seconds");
+  }
+  if (auto takeover = args.optional("takeover")) {
+    if (*takeover == "silent") {
+      options.takeover = endpoint::Takeover::WhenSilent;
+    } else if (*takeover == "always") {
+      options.takeover = endpoint::Takeover::Always;
+    } else if (*takeover == "never") {
+      options.takeover = endpoint::Takeover::Never;
+    } else {
+      throw workflows::StepArgumentError("argument 'takeover' must be silent, always or never, got '" + *takeover + "'");
+    }
+  }
+  options.takeover_silence = args.optional_seconds("takeover_silence").value_or(options.takeover_silence);
   args.reject_unknown();
   if (!services.rtmp) throw workflows::StepArgumentError("this node has no RTMP server");
-  reactor::Reactor* reactor = arguments.reactor ? &find_reactor(services, "reactor", *arguments.reactor) : nullptr;
-  return std::make_unique<RtmpReceiveStep>(std::move(context), std::move(arguments), services, reactor);
+  reactor::Reactor* reactor =
+      options.endpoint.reactor ? &find_reactor(services, "reactor", *options.endpoint.reactor) : nullptr;
+  return std::make_unique<RtmpReceiveStep>(std::move(context), std::move(options), services, reactor);
 }
 
 }  // namespace mmids::steps

@@ -1,5 +1,7 @@
 #include "steps/rtmp_watch/reactor_viewer_gate.hpp"
 
+#include "mmids-core/net/address.hpp"
+
 namespace mmids::steps {
 
 struct ReactorViewerGate::KeyState {
@@ -31,7 +33,7 @@ void ReactorViewerGate::shutdown() {
   keys_.clear();
 }
 
-ReactorViewerGate::KeyState& ReactorViewerGate::state_for(const std::string& key) {
+ReactorViewerGate::KeyState& ReactorViewerGate::state_for(const std::string& key, const reactor::LookupRequest& asking) {
   auto it = keys_.find(key);
   if (it != keys_.end()) return *it->second;
   auto state = std::make_shared<KeyState>(io_);
@@ -39,7 +41,7 @@ ReactorViewerGate::KeyState& ReactorViewerGate::state_for(const std::string& key
   spdlog::info("{} asking reactor '{}' about stream {}", fields_.with("stream", key), reactor_.name(), key);
   // May answer before it returns (a cached answer): the state already exists for it.
   auto lookup = reactor_.request(
-      key, [weak = weak_from_this(), key](const reactor::ReactorVerdict& verdict) {
+      asking, [weak = weak_from_this(), key](const reactor::ReactorVerdict& verdict) {
         if (auto gate = weak.lock()) gate->on_verdict(key, verdict);
       },
       [weak = weak_from_this(), key] {
@@ -49,8 +51,11 @@ ReactorViewerGate::KeyState& ReactorViewerGate::state_for(const std::string& key
   return *state;
 }
 
-Subscription ReactorViewerGate::approve(const std::string& key, endpoint::Approval approval) {
-  KeyState& state = state_for(key);
+Subscription ReactorViewerGate::approve(const std::string& key, const endpoint::StreamRequest& request,
+                                        endpoint::Approval approval) {
+  // The first viewer of the key asks: its address and token go to the lookup server.
+  KeyState& state =
+      state_for(key, reactor::LookupRequest{key, net::address_text(request.peer_address), request.query, false});
   ++state.holders;
   state.grace.cancel();
   std::weak_ptr<KeyState> expected = keys_.at(key);

@@ -30,7 +30,7 @@ class ReactorViewerGate : public std::enable_shared_from_this<ReactorViewerGate>
 
   // The watcher registration's approver: answers when the reactor has, and holds the
   // key's lookup until the returned lease is released.
-  Subscription approve(const std::string& key, endpoint::Approval approval);
+  Subscription approve(const std::string& key, const endpoint::StreamRequest& request, endpoint::Approval approval);
   // Drops every lookup at once (the step is going away).
   void shutdown();
 
@@ -38,7 +38,7 @@ class ReactorViewerGate : public std::enable_shared_from_this<ReactorViewerGate>
 
  private:
   struct KeyState;
-  KeyState& state_for(const std::string& key);
+  KeyState& state_for(const std::string& key, const reactor::LookupRequest& asking);
   void on_verdict(const std::string& key, const reactor::ReactorVerdict& verdict);
   void on_revoked(const std::string& key);
   void release(const std::string& key, const std::weak_ptr<KeyState>& expected);

@@ -2,7 +2,6 @@
 
 #include "reactor/reactor_manager.hpp"
 
-#include <cmath>
 
 namespace mmids::steps {
 namespace {
@@ -12,28 +11,26 @@ std::optional<std::string> exact_key(const RtmpEndpointArguments& endpoint) {
   return endpoint.stream_key;
 }
 
-std::chrono::milliseconds parse_grace(const std::string& text) {
-  char* end = nullptr;
-  const double seconds = std::strtod(text.c_str(), &end);
-  if (text.empty() || end != text.c_str() + text.size() || !std::isfinite(seconds) || seconds < 0 || seconds > 3600) {
-    throw workflows::StepArgumentError("argument 'idle_grace' must be a number of seconds from 0 to 3600, got '" +
-                                       text + "'");
-  }
-  return std::chrono::milliseconds(static_cast<long>(seconds * 1000));
-}
-
 }  // namespace
 
 RtmpWatchStep::RtmpWatchStep(workflows::StepContext context, Options options, StepServices& services,
                              reactor::Reactor* reactor)
     : context_(std::move(context)),
       options_(std::move(options)),
-      outlets_(exact_key(options_.endpoint), media::GopCache::Limits{}, options_.gop_cache) {
+      outlets_(services.io,
+               StreamOutlets::Options{exact_key(options_.endpoint), media::GopCache::Limits{}, options_.gop_cache,
+                                      options_.unpublish_grace},
+               context_.fields()) {
   if (reactor) {
     gate_ = std::make_shared<ReactorViewerGate>(
         services.io, *reactor, services.workflows, options_.idle_grace, context_.fields(),
         [this](const std::string& key, const media::MediaNotification& n) { on_routed(key, n); },
-        [this](const std::string& key) { outlets_.close_viewers(key, "the reactor withdrew the stream"); });
+        [this](const std::string& key) { outlets_.end_viewers(key, "the stream is no longer available"); });
+  } else {
+    publisher_wait_ = std::make_shared<PublisherWait>(
+        services.io, options_.wait_for_publisher, [this](const std::string& key) { return outlets_.is_live(key); },
+        context_.fields());
+    outlets_.on_stream_started([this](const std::string& key) { publisher_wait_->stream_started(key); });
   }
   endpoint::WatcherRegistration registration;
   registration.port = options_.endpoint.port;
@@ -42,6 +39,7 @@ RtmpWatchStep::RtmpWatchStep(workflows::StepContext context, Options options, St
   registration.tls = options_.endpoint.rtmps;
   registration.ip_rules = options_.endpoint.ip_rules;
   registration.fields = context_.fields();
+  registration.start_timeout = options_.start_timeout;
   // The server calls these only while the registration lives, which is the step's life.
   registration.on_viewer_joined = [this](std::shared_ptr<endpoint::ViewerSink> viewer, const std::string& key) {
     if (!shut_down_) outlets_.add_viewer(viewer, exact_key(options_.endpoint).value_or(key));
@@ -49,11 +47,10 @@ RtmpWatchStep::RtmpWatchStep(workflows::StepContext context, Options options, St
   registration.on_viewer_left = [this](uint64_t connection_id, const std::string& key) {
     if (!shut_down_) outlets_.remove_viewer(connection_id, exact_key(options_.endpoint).value_or(key));
   };
-  if (gate_) {
-    registration.approve = [this](const endpoint::StreamRequest& request, endpoint::Approval approval) {
-      return gate_->approve(exact_key(options_.endpoint).value_or(request.stream_key), std::move(approval));
-    };
-  }
+  registration.approve = [this](const endpoint::StreamRequest& request, endpoint::Approval approval) {
+    const std::string key = exact_key(options_.endpoint).value_or(request.stream_key);
+    return gate_ ? gate_->approve(key, request, std::move(approval)) : publisher_wait_->approve(key, std::move(approval));
+  };
   auto result = services.rtmp->register_watcher(std::move(registration));
   if (!result.ok()) {
     context_.set_error(result.error());
@@ -92,6 +89,7 @@ void RtmpWatchStep::serve(const media::MediaNotification& notification) {
 void RtmpWatchStep::shutdown() {
   shut_down_ = true;
   if (gate_) gate_->shutdown();
+  if (publisher_wait_) publisher_wait_->shutdown();
   registration_.reset();  // closes this step's viewers
 }
 
@@ -106,7 +104,10 @@ std::unique_ptr<workflows::WorkflowStep> RtmpWatchStep::create(const config::Ste
     throw workflows::StepArgumentError("argument 'gop_cache' must be 'on' or 'off', got '" + gop + "'");
   }
   options.gop_cache = gop == "on";
-  if (auto grace = args.optional("idle_grace")) options.idle_grace = parse_grace(*grace);
+  options.idle_grace = args.optional_seconds("idle_grace").value_or(options.idle_grace);
+  options.wait_for_publisher = args.optional_seconds("wait_for_publisher").value_or(options.wait_for_publisher);
+  options.start_timeout = args.optional_seconds("start_timeout").value_or(options.start_timeout);
+  options.unpublish_grace = args.optional_seconds("unpublish_grace").value_or(options.unpublish_grace);
   args.reject_unknown();
   if (!services.rtmp) throw workflows::StepArgumentError("this node has no RTMP server");
   reactor::Reactor* reactor = nullptr;
@@ -114,6 +115,9 @@ std::unique_ptr<workflows::WorkflowStep> RtmpWatchStep::create(const config::Ste
     reactor = &find_reactor(services, "reactor", *options.endpoint.reactor);
   } else if (definition.parameters.count("idle_grace")) {
     throw workflows::StepArgumentError("argument 'idle_grace' needs 'reactor'");
+  }
+  if (reactor && definition.parameters.count("wait_for_publisher")) {
+    throw workflows::StepArgumentError("argument 'wait_for_publisher' is for steps without 'reactor' (the reactor decides)");
   }
   return std::make_unique<RtmpWatchStep>(std::move(context), std::move(options), services, reactor);
 }

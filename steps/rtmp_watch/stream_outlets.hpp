@@ -1,10 +1,14 @@
 #pragma once
 // StreamOutlets: the fan-out side of rtmp_watch. Per watch key: the stream currently
-// feeding it, its GOP cache and its viewers. One shared payload per packet reaches
-// every viewer's queue; a joining viewer first gets the cache (instant start).
+// feeding it, its GOP cache and its viewers (of any protocol). One shared payload per packet
+// reaches every viewer's queue; a joining viewer first gets the cache (instant start).
+// When a key's stream ends and no new one arrives within `unpublish_grace`, its viewers are
+// told the stream ended and closed; a stream that comes back inside the grace keeps them.
+#include "mmids-core/endpoint/registrations.hpp"
 #include "mmids-core/media/gop_cache.hpp"
-#include "mmids-core/rtmp/server/rtmp_server.hpp"
 
+#include <chrono>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -14,8 +18,13 @@ namespace mmids::steps {
 
 class StreamOutlets {
  public:
-  // `exact_key`: every stream is watched under that key (rtmp_watch stream_key=KEY).
-  StreamOutlets(std::optional<std::string> exact_key, media::GopCache::Limits limits, bool keep_gop);
+  struct Options {
+    std::optional<std::string> exact_key;  // every stream is watched under that key (stream_key=KEY)
+    media::GopCache::Limits gop_limits;
+    bool keep_gop = true;
+    std::chrono::milliseconds unpublish_grace{10000};
+  };
+  StreamOutlets(asio::io_context& io, Options options, log::Fields fields);
 
   // A notification flowing through the step, fanned out to the viewers of its key.
   void deliver(const media::MediaNotification& notification);
@@ -23,24 +32,33 @@ class StreamOutlets {
   void add_viewer(const std::shared_ptr<endpoint::ViewerSink>& viewer, const std::string& key);
   void remove_viewer(uint64_t connection_id, const std::string& key);
   void close_all(std::string_view reason);
-  void close_viewers(const std::string& key, std::string_view reason);
+  // Tells the key's viewers its stream ended for good (and so closes them).
+  void end_viewers(const std::string& key, std::string_view description);
+  // Called with a key whenever a stream starts feeding it.
+  void on_stream_started(std::function<void(const std::string& key)> listener) { started_ = std::move(listener); }
 
   [[nodiscard]] size_t viewer_count(const std::string& key) const;
   [[nodiscard]] bool is_live(const std::string& key) const;
 
  private:
   struct Outlet {
+    explicit Outlet(asio::io_context& io, const Options& options)
+        : cache(options.gop_limits, options.keep_gop), grace(io) {}
     media::StreamId stream_id = 0;  // 0: no stream feeds the key now
     media::GopCache cache;
     std::map<uint64_t, std::shared_ptr<endpoint::ViewerSink>> viewers;
+    asio::steady_timer grace;  // runs while no stream feeds a key that has viewers
   };
   Outlet& outlet(const std::string& key);
   void forget_if_idle(const std::string& key);
+  void start_grace(const std::string& key, const std::shared_ptr<Outlet>& target);
 
-  std::optional<std::string> exact_key_;
-  media::GopCache::Limits limits_;
-  bool keep_gop_;
-  std::map<std::string, Outlet> outlets_;
+  asio::io_context& io_;
+  Options options_;
+  log::Fields fields_;
+  std::function<void(const std::string&)> started_;
+  // Shared: a grace timer's handler holds its outlet weakly.
+  std::map<std::string, std::shared_ptr<Outlet>> outlets_;
   std::map<media::StreamId, std::string> key_of_stream_;
 };
 

@@ -30,7 +30,7 @@ void WorkflowForwarderStep::on_media(const media::MediaNotification& notificatio
     if (reactor_) {
       // May answer at once (cached): the route exists already.
       route.lookup = reactor_->request(
-          started->name,
+          reactor::LookupRequest{started->name},
           [this, id](const reactor::ReactorVerdict& verdict) { on_verdict(id, verdict); },
           [this, id] {
             auto it = streams_.find(id);

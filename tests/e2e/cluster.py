@@ -51,7 +51,7 @@ class Cluster:
         harness.wait_for_port(self.lookup_host, self.lookup_port, process=self.lookup)
         return self.lookup
 
-    def start_node(self, role, index):
+    def start_node(self, role, index, name=None):
         host = self.ingestion_host(index) if role == "ingestion" else self.playback_host(index)
         env = {"MMIDS_BIND_ADDRESS": host, "MMIDS_API_ADDRESS": host, "MMIDS_API_PORT": harness.free_port(host),
                "MMIDS_LOOKUP_URL": self.lookup_url, "MMIDS_RTMP_PORT": self.rtmp_port,
@@ -59,7 +59,7 @@ class Cluster:
         if self.tls:
             env["SSL_CERT_FILE"] = self.tls["ca"]  # the nodes trust the test CA as their system store
         config = os.path.join(harness.source_dir(), "configs", f"{role}.config")
-        node = self.test.start(f"{role}{index}", [harness.program("mmids"), "--config", config, "--log-level", "debug"],
+        node = self.test.start(name or f"{role}{index}", [harness.program("mmids"), "--config", config, "--log-level", "debug"],
                                extra_env=env)
         harness.wait_for_port(host, self.rtmp_port, process=node)
         return node

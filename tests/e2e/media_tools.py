@@ -50,10 +50,12 @@ def start_publisher(test, name, url, seconds=None, size="640x360", extra_output_
     return test.start(name, args)
 
 
-def decode_with_ffmpeg(url, seconds=3.0, timeout=20.0):
+def decode_with_ffmpeg(url, seconds=3.0, timeout=20.0, rw_timeout=8.0):
     """Plays `url` for `seconds` of media with ffmpeg into the null muxer; returns
-    (frames, elapsed seconds until exit, the tool's output)."""
-    args = [FFMPEG, "-hide_banner", "-nostats", "-rw_timeout", "8000000", "-i", url,
+    (frames, elapsed seconds until exit, the tool's output). `rw_timeout` None: ffmpeg
+    waits on a silent server for ever (a viewer held by the server)."""
+    io_timeout = ["-rw_timeout", str(int(rw_timeout * 1e6))] if rw_timeout else []
+    args = [FFMPEG, "-hide_banner", "-nostats", *io_timeout, "-i", url,
             "-t", str(seconds), "-vf", "showinfo", "-f", "null", "-"]
     return _run_viewer(args, timeout)
 

@@ -74,7 +74,9 @@ workflow pending_watchers {{
         request = self.reactor.requests_for("/publisher_lookup", "good")[0]
         self.assertEqual(request["method"], "POST")
         self.assertEqual(request["headers"].get("Content-Type"), "application/json")
-        self.assertEqual(request["body"], {"stream_name": "good"})
+        # The original's body is {"stream_name"}; the client's address rides beside it so
+        # a lookup server can rule on who publishes (an mmids reactor ignores extra keys).
+        self.assertEqual(request["body"], {"stream_name": "good", "client_address": "127.0.0.1"})
         self.assertEqual(request["source"], host, "the request must come from the node's bind_address")
         frames, _, output = mt.decode_with_ffmpeg(f"rtmp://{host}:{port}/pull_source/good", seconds=1)
         self.assertGreater(len(frames), 10, output[-1500:])

@@ -1,5 +1,7 @@
 #include "mmids-core/rtmp/server/publisher_role.hpp"
 
+#include "mmids-core/rtmp/protocol/status_codes.hpp"
+
 #include "mmids-core/media/tag_inspection.hpp"
 #include "mmids-core/rtmp/server/approval.hpp"
 
@@ -34,6 +36,13 @@ void PublisherRole::on_media(const server_event::MediaReceived& media) {
 
 void PublisherRole::on_metadata(const server_event::MetadataReceived& metadata) {
   if (live_) emit(media::StreamMetadata{stream_id_, metadata.amf0});
+}
+
+std::optional<Refusal> PublisherRole::claim_key() {
+  auto server = server_.lock();
+  auto entry = entry_.lock();
+  if (!server || !entry) return Refusal{status::publish_bad_name, "the stream key is no longer registered"};
+  return server->claim_key(*entry, request_.stream_key, request_.connection_id);
 }
 
 void PublisherRole::stop() {

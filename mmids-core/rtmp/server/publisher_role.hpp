@@ -19,7 +19,9 @@ class PublisherRole : public std::enable_shared_from_this<PublisherRole> {
   // Asks the registrant's approver (accepted at once without one). `decided` runs once
   // with the answer, now or later, unless the role was stopped first.
   void request_approval(std::function<void(bool approved)> decided);
-  // Approved: the stream starts for the registrant.
+  // Approved: takes the key (over, if the takeover rule lets it); the refusal otherwise.
+  [[nodiscard]] std::optional<Refusal> claim_key();
+  // Claimed: the stream starts for the registrant.
   void go_live();
   void on_media(const server_event::MediaReceived& media);
   void on_metadata(const server_event::MetadataReceived& metadata);

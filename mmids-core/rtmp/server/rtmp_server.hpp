@@ -30,7 +30,7 @@ struct RtmpServerOptions {
   // Deadlines per phase of a connection (RtmpTransport):
   std::chrono::milliseconds connect_timeout{10000};   // TLS + handshake + connect, from accept
   std::chrono::milliseconds command_timeout{30000};   // connected: silence before publish or play
-  std::chrono::milliseconds publish_timeout{30000};   // publishing: silence before it is closed
+  std::chrono::milliseconds publish_timeout{5000};    // publishing: silence before it is closed
   std::chrono::milliseconds write_timeout{10000};     // any write that blocks longer closes
   // Merged writes to viewers: media queued within this interval leaves in one write per
   // viewer (the `write_batch_ms` setting); 0 writes every message at once.

@@ -30,6 +30,7 @@ ServerDialogueOptions dialogue_options(const RtmpServerOptions& options) {
 ServerConnection::ServerConnection(std::shared_ptr<RtmpServer::State> server, uint16_t port, uint64_t id,
                                    asio::ip::tcp::endpoint peer)
     : server_(server),
+      io_(server->io),
       options_(server->options),
       port_(port),
       id_(id),
@@ -38,7 +39,8 @@ ServerConnection::ServerConnection(std::shared_ptr<RtmpServer::State> server, ui
                   .with("port", std::to_string(port))
                   .with("conn", std::to_string(id))
                   .with("peer", net::endpoint_text(peer_))),
-      dialogue_(dialogue_options(server->options), uptime_ms()) {}
+      dialogue_(dialogue_options(server->options), uptime_ms()),
+      publish_timeout_(server->options.publish_timeout) {}
 
 ServerConnection::~ServerConnection() = default;
 
@@ -59,6 +61,7 @@ void ServerConnection::start(std::shared_ptr<RtmpTransport> transport, bool tls)
 void ServerConnection::on_started() {}
 
 Status ServerConnection::on_bytes(std::span<const uint8_t> bytes) {
+  last_received_ = std::chrono::steady_clock::now();
   const bool handshaking = !dialogue_.handshake_done();
   Status fed = dialogue_.feed(bytes, [this](ServerEvent& event) {
     if (!closed()) std::visit([this](auto& e) { on_event(e); }, event);
@@ -111,8 +114,9 @@ void ServerConnection::on_event(server_event::PublishRequested& event) {
   if (auto* refusal = std::get_if<Refusal>(&admission)) return refuse(refusal->code, refusal->description, true);
   // A decision pending: the client waits silently, so no read deadline until it is made.
   transport()->set_read_timeout(RtmpTransport::kNoTimeout);
-  publisher_ = std::make_shared<PublisherRole>(server, std::get<0>(admission), request_for(event.stream_key, event.query),
-                                               fields_);
+  const auto& entry = std::get<0>(admission);
+  publish_timeout_ = entry->registration.publish_timeout.value_or(options_.publish_timeout);
+  publisher_ = std::make_shared<PublisherRole>(server, entry, request_for(event.stream_key, event.query), fields_);
   publisher_->request_approval([weak = weak_from_this()](bool approved) {
     if (auto connection = weak.lock()) std::static_pointer_cast<ServerConnection>(connection)->publish_decided(approved);
   });
@@ -125,9 +129,14 @@ void ServerConnection::publish_decided(bool approved) {
     publisher_.reset();
     return refuse(status::publish_bad_name, "stream key not approved", true);
   }
+  if (auto refusal = publisher_->claim_key()) {
+    publisher_->stop();
+    publisher_.reset();
+    return refuse(refusal->code, refusal->description, true);
+  }
   dialogue_.accept_publish();
   set_read_buffer_size(kPublisherReadBuffer);
-  transport()->set_read_timeout(options_.publish_timeout);
+  transport()->set_read_timeout(publish_timeout_);
   publisher_->go_live();
   request_flush();
 }
@@ -139,8 +148,8 @@ void ServerConnection::on_event(server_event::PlayRequested& event) {
   auto admission = server->admit_viewer(port_, dialogue_.app(), event.stream_key, peer_.address());
   if (auto* refusal = std::get_if<Refusal>(&admission)) return refuse(refusal->code, refusal->description, false);
   transport()->set_read_timeout(RtmpTransport::kNoTimeout);  // viewers may say nothing for hours
-  viewer_ = std::make_shared<ViewerRole>(self(), std::get<0>(admission), request_for(event.stream_key, event.query),
-                                         options_.viewer_limits, fields_);
+  viewer_ = std::make_shared<ViewerRole>(io_, self(), std::get<0>(admission),
+                                         request_for(event.stream_key, event.query), options_.viewer_limits, fields_);
   viewer_->request_approval([weak = weak_from_this()](bool approved) {
     if (auto connection = weak.lock()) std::static_pointer_cast<ServerConnection>(connection)->play_decided(approved);
   });
@@ -156,6 +165,20 @@ void ServerConnection::play_decided(bool approved) {
   dialogue_.accept_play();
   viewer_->start_playing();
   request_flush();
+}
+
+void ServerConnection::fail_play(std::string_view code, const std::string& description) {
+  if (closed() || !viewer_) return;
+  spdlog::info("{} refused: {} ({})", fields_, description, code);
+  dialogue_.fail_play(code, description);
+  close_when_flushed(description);
+}
+
+void ServerConnection::end_play(const std::string& description) {
+  if (closed() || !viewer_) return;
+  spdlog::info("{} told the stream ended: {}", fields_, description);
+  dialogue_.end_play(description);
+  close_when_flushed("the stream ended: " + description);
 }
 
 void ServerConnection::on_event(server_event::StreamClosed&) {

@@ -21,6 +21,14 @@ class ServerConnection final : public RtmpConnection {
   // Starts the connection on its transport (TLS when the listener is RTMPS).
   void start(std::shared_ptr<RtmpTransport> transport, bool tls);
   [[nodiscard]] uint64_t id() const { return id_; }
+  // Since the peer last sent a byte.
+  [[nodiscard]] std::chrono::steady_clock::duration silent_for() const {
+    return std::chrono::steady_clock::now() - last_received_;
+  }
+  // A viewer's stream never started: it is told so and closed (ViewerRole's start timeout).
+  void fail_play(std::string_view code, const std::string& description);
+  // A viewer's stream ended for good: it is told so once what is queued is written.
+  void end_play(const std::string& description);
 
  private:
   void on_started() override;
@@ -43,12 +51,15 @@ class ServerConnection final : public RtmpConnection {
   [[nodiscard]] std::shared_ptr<ServerConnection> self();
 
   std::weak_ptr<RtmpServer::State> server_;
+  asio::io_context& io_;
   const RtmpServerOptions options_;
   const uint16_t port_;
   const uint64_t id_;
   const asio::ip::tcp::endpoint peer_;
   log::Fields fields_;
   ServerDialogue dialogue_;
+  std::chrono::steady_clock::time_point last_received_ = std::chrono::steady_clock::now();
+  std::chrono::milliseconds publish_timeout_;
   std::shared_ptr<PublisherRole> publisher_;
   std::shared_ptr<ViewerRole> viewer_;
 };

@@ -36,13 +36,12 @@ Admission<PublisherEntry> RtmpServer::State::admit_publisher(uint16_t port, cons
   if (mode != "live") return Refusal{status::publish_bad_name, "only live publishing is supported, not '" + mode + "'"};
   auto entry = find_entry(publishers, port, app, key);
   if (!entry) return Refusal{status::publish_bad_name, "no publisher registration for this stream key"};
-  auto [claim, claimed] = live_keys.try_emplace({port, app, key}, connection);
-  if (!claimed && claim->second != connection) {
+  if (!entry->registration.ip_rules.permits(peer)) return Refusal{status::publish_denied, "publisher address not allowed"};
+  auto claim = live_keys.find({port, app, key});
+  if (claim == live_keys.end()) {
+    live_keys.emplace(std::tuple{port, app, key}, connection);  // held while approval is asked
+  } else if (claim->second != connection && !may_take_over(*entry, claim->second)) {
     return Refusal{status::publish_bad_name, "stream key is already being published"};
-  }
-  if (!entry->registration.ip_rules.permits(peer)) {
-    release_key(port, app, key, connection);
-    return Refusal{status::publish_denied, "publisher address not allowed"};
   }
   return entry;
 }
@@ -53,6 +52,42 @@ Admission<WatcherEntry> RtmpServer::State::admit_viewer(uint16_t port, const std
   if (!entry || key.empty()) return Refusal{status::play_stream_not_found, "no such stream to watch"};
   if (!entry->registration.ip_rules.permits(peer)) return Refusal{status::play_failed, "viewer address not allowed"};
   return entry;
+}
+
+std::shared_ptr<ServerConnection> RtmpServer::State::connection_of(uint64_t id) const {
+  auto it = connections.find(id);
+  return it == connections.end() ? nullptr : it->second.lock();
+}
+
+bool RtmpServer::State::may_take_over(const PublisherEntry& entry, uint64_t holder) const {
+  auto old = connection_of(holder);
+  if (!old) return true;  // a claim whose connection is gone: nothing to take over from
+  switch (entry.registration.takeover) {
+    case endpoint::Takeover::Never: return false;
+    case endpoint::Takeover::Always: return true;
+    case endpoint::Takeover::WhenSilent: return old->silent_for() >= entry.registration.takeover_silence;
+  }
+  return false;
+}
+
+std::optional<Refusal> RtmpServer::State::claim_key(const PublisherEntry& entry, const std::string& key,
+                                                   uint64_t connection) {
+  const auto& registration = entry.registration;
+  auto claim = live_keys.find({registration.port, registration.app, key});
+  if (claim != live_keys.end() && claim->second != connection) {
+    // Asked again now: the holder may have spoken (or left) while approval was asked.
+    if (!may_take_over(entry, claim->second)) {
+      return Refusal{status::publish_bad_name, "stream key is already being published"};
+    }
+    if (auto old = connection_of(claim->second)) {
+      const auto silent = std::chrono::duration_cast<std::chrono::milliseconds>(old->silent_for());
+      // Closing stops its role, which releases the key and ends its stream.
+      old->close("taken over by a new publisher of the key (connection " + std::to_string(connection) +
+                 "; silent for " + std::to_string(silent.count()) + " ms)");
+    }
+  }
+  live_keys[{registration.port, registration.app, key}] = connection;
+  return std::nullopt;
 }
 
 void RtmpServer::State::release_key(uint16_t port, const std::string& app, const std::string& key,

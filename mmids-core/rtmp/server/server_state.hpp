@@ -63,15 +63,28 @@ struct RtmpServer::State : std::enable_shared_from_this<RtmpServer::State> {
 
   // connect: some publisher or watcher is registered for the app on the port.
   [[nodiscard]] bool app_registered(uint16_t port, const std::string& app) const;
-  // publish: mode live, a registrant for the key, the key free (then claimed for
-  // `connection`), the peer allowed. endpoint::Approval is asked afterwards by the connection.
+  // publish: mode live, a registrant for the key, the peer allowed, the key free (then
+  // claimed for `connection`) or held by a publisher the registrant's takeover rule lets
+  // it replace (then nothing is claimed yet). endpoint::Approval is asked afterwards by
+  // the connection, which then claims the key.
   Admission<PublisherEntry> admit_publisher(uint16_t port, const std::string& app, const std::string& key,
                                             const std::string& mode, uint64_t connection,
                                             const asio::ip::address& peer);
   // play: a registrant for the key, the peer allowed.
   Admission<WatcherEntry> admit_viewer(uint16_t port, const std::string& app, const std::string& key,
                                        const asio::ip::address& peer) const;
+  // An approved publisher's claim: the key is `connection`'s afterwards unless another
+  // publisher holds it that the takeover rule protects (then the refusal). A holder the
+  // rule lets go is closed first, so its stream ends before the new one starts.
+  std::optional<Refusal> claim_key(const PublisherEntry& entry, const std::string& key, uint64_t connection);
   void release_key(uint16_t port, const std::string& app, const std::string& key, uint64_t connection);
+
+ private:
+  // Whether the takeover rule lets a newcomer replace `holder` (any connection, or none).
+  [[nodiscard]] bool may_take_over(const PublisherEntry& entry, uint64_t holder) const;
+  [[nodiscard]] std::shared_ptr<ServerConnection> connection_of(uint64_t id) const;
+
+ public:
 
   void close_connection(uint64_t connection_id, std::string_view reason);
   void close_listener_if_unused(uint16_t port);

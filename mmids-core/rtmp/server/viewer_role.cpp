@@ -1,17 +1,20 @@
 #include "mmids-core/rtmp/server/viewer_role.hpp"
 
+#include "mmids-core/rtmp/protocol/status_codes.hpp"
 #include "mmids-core/rtmp/server/approval.hpp"
 #include "mmids-core/rtmp/server/server_connection.hpp"
 
 namespace mmids::rtmp {
 
-ViewerRole::ViewerRole(std::weak_ptr<ServerConnection> connection, std::shared_ptr<WatcherEntry> entry,
-                       endpoint::StreamRequest request, endpoint::ViewerQueue::Limits limits, log::Fields fields)
+ViewerRole::ViewerRole(asio::io_context& io, std::weak_ptr<ServerConnection> connection,
+                       std::shared_ptr<WatcherEntry> entry, endpoint::StreamRequest request,
+                       endpoint::ViewerQueue::Limits limits, log::Fields fields)
     : connection_(std::move(connection)),
       entry_(entry),
       request_(std::move(request)),
       fields_(std::move(fields)),
-      queue_(limits) {
+      queue_(limits),
+      start_timer_(io) {
   entry->connections.insert(request_.connection_id);
 }
 
@@ -24,9 +27,21 @@ void ViewerRole::start_playing() {
   playing_ = true;
   spdlog::info("{} playing", fields_);
   auto entry = entry_.lock();
-  if (entry && entry->registration.on_viewer_joined) {
-    entry->registration.on_viewer_joined(shared_from_this(), request_.stream_key);
-  }
+  if (!entry) return;
+  if (entry->registration.start_timeout.count() > 0) start_deadline(entry->registration.start_timeout);
+  if (entry->registration.on_viewer_joined) entry->registration.on_viewer_joined(shared_from_this(), request_.stream_key);
+}
+
+void ViewerRole::start_deadline(std::chrono::milliseconds timeout) {
+  start_timer_.expires_after(timeout);
+  start_timer_.async_wait([weak = weak_from_this(), timeout](const boost::system::error_code& error) {
+    auto role = weak.lock();
+    if (error || !role || role->stopped_ || role->started_) return;
+    if (auto connection = role->connection_.lock()) {
+      connection->fail_play(status::play_stream_not_found,
+                            "no keyframe of the stream within " + std::to_string(timeout.count()) + " ms");
+    }
+  });
 }
 
 void ViewerRole::stop() {
@@ -39,6 +54,7 @@ void ViewerRole::stop() {
     }
   }
   if (playing_) spdlog::info("{} stopped playing", fields_);
+  start_timer_.cancel();
   approval_.reset();
 }
 
@@ -61,8 +77,20 @@ void ViewerRole::send(const media::MediaNotification& notification) {
   push(endpoint::QueuedMessage{kind, payload->kind, timestamps_.apply(payload->timestamp_ms), payload->data});
 }
 
+void ViewerRole::end(std::string_view description) {
+  if (stopped_ || !playing_ || !end_description_.empty()) return;
+  end_description_ = std::string(description);
+  push(endpoint::QueuedMessage{endpoint::QueuedKind::Control, media::MediaKind::Video, 0, {}});
+}
+
 void ViewerRole::push(endpoint::QueuedMessage entry) {
-  if (queue_.push(std::move(entry), endpoint::ViewerQueue::Clock::now()) == endpoint::ViewerQueue::Verdict::Disconnect) {
+  const auto kind = entry.kind;
+  const auto verdict = queue_.push(std::move(entry), endpoint::ViewerQueue::Clock::now());
+  if (verdict == endpoint::ViewerQueue::Verdict::Queued &&
+      (kind == endpoint::QueuedKind::VideoKeyframe || kind == endpoint::QueuedKind::Audio)) {
+    started_ = true;
+  }
+  if (verdict == endpoint::ViewerQueue::Verdict::Disconnect) {
     // Posted: we are inside the stream's fan-out loop, which closing would disturb.
     const std::string reason = "viewer too slow: stayed behind its " + std::to_string(queue_.bytes()) +
                                " byte queue, " + std::to_string(queue_.dropped()) + " packets dropped";
@@ -82,7 +110,11 @@ void ViewerRole::write_queued(ServerDialogue& dialogue, size_t budget) {
     endpoint::QueuedMessage entry = queue_.pop();
     if (entry.kind == endpoint::QueuedKind::Metadata) {
       dialogue.send_metadata(entry.payload);
-    } else if (entry.kind != endpoint::QueuedKind::Control) {
+    } else if (entry.kind == endpoint::QueuedKind::Control) {
+      // The end marker: everything before it is written; the rest never comes.
+      if (auto connection = connection_.lock()) connection->end_play(end_description_);
+      return;
+    } else {
       dialogue.send_media(entry.media_kind, entry.timestamp, entry.payload);
     }
   }

@@ -4,6 +4,9 @@
 // slow-viewer policy, with timestamps kept continuous across stream replacements, and the
 // connection's writer drains that queue into the dialogue when the socket can take more.
 // The queue is the viewer's alone: control replies go straight to the dialogue.
+// A viewer that gets no keyframe (nor audio) within the registration's start_timeout of
+// Play.Start is told StreamNotFound and closed; one whose stream ended for good is told
+// UnpublishNotify after what it has queued, then closed.
 #include "mmids-core/rtmp/server/server_state.hpp"
 #include "mmids-core/endpoint/timestamp_continuity.hpp"
 #include "mmids-core/rtmp/session/server_dialogue.hpp"
@@ -15,7 +18,8 @@ namespace mmids::rtmp {
 
 class ViewerRole : public endpoint::ViewerSink, public std::enable_shared_from_this<ViewerRole> {
  public:
-  ViewerRole(std::weak_ptr<ServerConnection> connection, std::shared_ptr<WatcherEntry> entry, endpoint::StreamRequest request,
+  ViewerRole(asio::io_context& io, std::weak_ptr<ServerConnection> connection, std::shared_ptr<WatcherEntry> entry,
+             endpoint::StreamRequest request,
              endpoint::ViewerQueue::Limits limits, log::Fields fields);
 
   // As PublisherRole::request_approval.
@@ -28,6 +32,7 @@ class ViewerRole : public endpoint::ViewerSink, public std::enable_shared_from_t
   // ViewerSink
   [[nodiscard]] uint64_t connection_id() const override { return request_.connection_id; }
   void send(const media::MediaNotification& notification) override;
+  void end(std::string_view description) override;
   void close(std::string_view reason) override;
 
   // Moves queued entries into the dialogue until about `budget` bytes are in it.
@@ -37,6 +42,7 @@ class ViewerRole : public endpoint::ViewerSink, public std::enable_shared_from_t
 
  private:
   void push(endpoint::QueuedMessage entry);
+  void start_deadline(std::chrono::milliseconds timeout);
 
   std::weak_ptr<ServerConnection> connection_;
   std::weak_ptr<WatcherEntry> entry_;
@@ -45,6 +51,9 @@ class ViewerRole : public endpoint::ViewerSink, public std::enable_shared_from_t
   endpoint::ViewerQueue queue_;
   endpoint::TimestampContinuity timestamps_;
   Subscription approval_;
+  asio::steady_timer start_timer_;
+  std::string end_description_;  // set with the end marker queued by end()
+  bool started_ = false;         // a keyframe (or audio) reached the queue
   bool playing_ = false;
   bool stopped_ = false;
 };

@@ -83,7 +83,7 @@ Status ClientDialogue::on_message(const RtmpMessage& message, const ClientEventS
       auto event = parse_user_control(message);
       if (event.ok() && event->event == UserControlEvent::StreamEof && started_ &&
           options_.mode == ClientDialogueOptions::Mode::Play) {
-        return Error("the server ended the stream");
+        return Error("the server ended the stream (StreamEOF)");
       }
       return {};
     }

@@ -178,6 +178,10 @@ void ServerDialogue::end_play(std::string_view description) {
   state_ = State::Connected;
 }
 
+void ServerDialogue::fail_play(std::string_view code, std::string_view description) {
+  if (state_ == State::Playing) refuse(code, description);
+}
+
 void ServerDialogue::on_stream_closed(const ServerEventSink& on_event) {
   switch (state_) {
     case State::Publishing:

@@ -91,6 +91,9 @@ class ServerDialogue {
 
   // To a player: its stream ended for good (Stream EOF, NetStream.Play.UnpublishNotify).
   void end_play(std::string_view description);
+  // To a player that was told Play.Start: the stream never came (NetStream.Play.StreamNotFound,
+  // say). The dialogue is over.
+  void fail_play(std::string_view code, std::string_view description);
   // To a player, on its stream: media and metadata (timestamps are the caller's).
   void send_media(media::MediaKind kind, uint32_t timestamp, const media::SharedBuffer& payload);
   void send_metadata(const media::SharedBuffer& amf0);

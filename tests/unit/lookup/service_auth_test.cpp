@@ -124,6 +124,12 @@ TEST_CASE("lookup: token authorisation lets only publishers with a valid token i
   // Viewers stay open unless [viewers] says otherwise.
   CHECK(f.watch("cam1").status == 200);
   CHECK_THAT(f.metrics(), Catch::Contains("mmids_lookup_refusals_total{reason=\"unauthorised\",route=\"publisher_lookup\"} 3"));
+
+  // The node's heartbeat for the publisher it already carries is not asked about again:
+  // the token the publisher connected with may expire while it publishes.
+  nlohmann::json heartbeat = nlohmann::json::parse(body_of("cam1", "token=" + expired));
+  heartbeat["refresh"] = true;
+  CHECK(f.call("POST", "/publisher_lookup", heartbeat.dump()).status == 200);
 }
 
 TEST_CASE("lookup: key file authorisation compares the key and follows edits of the file", "[lookup]") {

@@ -43,6 +43,11 @@ TEST_CASE("lookup: bodies may carry the client's address and URL query", "[looku
   CHECK(body->client_address == "198.51.100.7");
   CHECK(body->query == "token=abc&x=1");
   CHECK_FALSE(parse_lookup_body(R"({"stream_name":"cam1","client_address":"not an ip"})").ok());
+  CHECK_FALSE(body->refresh);
+  auto heartbeat = parse_lookup_body(R"({"stream_name":"cam1","refresh":true})");
+  REQUIRE(heartbeat.ok());
+  CHECK(heartbeat->refresh);
+  CHECK_FALSE(parse_lookup_body(R"({"stream_name":"cam1","refresh":"yes"})").ok());
   CHECK_FALSE(parse_lookup_body(R"({"stream_name":"cam1","query":5})").ok());
   CHECK(parse_lookup_body(R"({"stream_name":"cam1","client_address":null})").ok());
 

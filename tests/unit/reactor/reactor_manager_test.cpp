@@ -75,7 +75,7 @@ TEST_CASE("reactor manager: reactors ask their url from bind_address", "[reactor
 
   std::optional<ReactorVerdict> verdict;
   auto subscription = manager.find("publishers")->request(
-      "cam1", [&](const ReactorVerdict& v) { verdict = v; }, [] {});
+      LookupRequest{"cam1"}, [&](const ReactorVerdict& v) { verdict = v; }, [] {});
   REQUIRE(run_until(io, [&] { return verdict.has_value(); }));
   CHECK(verdict->valid);
   REQUIRE(server.requests().size() == 1);
@@ -96,8 +96,8 @@ TEST_CASE("reactor manager: a source failure makes the reactor that created the 
 
   int answers = 0;
   auto on_verdict = [&](const ReactorVerdict&) { ++answers; };
-  auto from_a = manager.find("a")->request("x", on_verdict, [] {});
-  auto from_b = manager.find("b")->request("y", on_verdict, [] {});
+  auto from_a = manager.find("a")->request(LookupRequest{"x"}, on_verdict, [] {});
+  auto from_b = manager.find("b")->request(LookupRequest{"y"}, on_verdict, [] {});
   REQUIRE(run_until(io, [&] { return answers == 2; }));
   CHECK(manager.find("b")->stream_of_workflow("wf_y") == std::optional<std::string>("y"));
   run_for(io, 1000ms);  // re-asks of one name are at least a second apart

@@ -39,7 +39,7 @@ struct Harness {
 struct Asker {
   void ask(Reactor& reactor, const std::string& stream) {
     subscription = reactor.request(
-        stream, [this](const ReactorVerdict& verdict) { verdicts.push_back(verdict); }, [this] { ++revoked; });
+        LookupRequest{stream}, [this](const ReactorVerdict& verdict) { verdicts.push_back(verdict); }, [this] { ++revoked; });
   }
   std::vector<ReactorVerdict> verdicts;
   int revoked = 0;
@@ -142,7 +142,7 @@ TEST_CASE("reactor: a re-ask answering 404 stops the workflows, then revokes", "
   int revoked = 0;
   std::vector<ReactorVerdict> verdicts;
   auto subscription = h.reactor->request(
-      "cam1", [&](const ReactorVerdict& verdict) { verdicts.push_back(verdict); },
+      LookupRequest{"cam1"}, [&](const ReactorVerdict& verdict) { verdicts.push_back(verdict); },
       [&] {
         ++revoked;
         stopped_before_revoked = !h.has_workflow("ingest_cam1");
@@ -178,6 +178,29 @@ TEST_CASE("reactor: a re-ask that fails transiently keeps the workflows", "[reac
   CHECK(asker.verdicts.size() == 1);
 }
 
+TEST_CASE("reactor: a re-ask the lookup server never answers keeps the workflows; a first ask is refused",
+          "[reactor]") {
+  Harness h(1s);
+  h.server.answer_for("cam1", ScriptedAnswer::ok(workflow_text("ingest_cam1", "un_ingest")));
+  Asker live;
+  live.ask(*h.reactor, "cam1");
+  REQUIRE(run_until(h.io, [&] { return live.verdicts.size() == 1; }));
+
+  // Every attempt of the re-ask fails (the retries are 50 and 150 ms here): still live.
+  h.server.queue({ScriptedAnswer::status_only(503), ScriptedAnswer::status_only(503), ScriptedAnswer::status_only(503)});
+  REQUIRE(run_until(h.io, [&] { return h.server.count_for("cam1") == 4; }, 2500ms));
+  run_for(h.io, 100ms);
+  CHECK(h.has_workflow("ingest_cam1"));
+  CHECK(live.revoked == 0);
+
+  // A newcomer while the server is down is refused after the schedule.
+  h.server.answer_for("cam2", ScriptedAnswer::status_only(503));
+  Asker newcomer;
+  newcomer.ask(*h.reactor, "cam2");
+  REQUIRE(run_until(h.io, [&] { return newcomer.verdicts.size() == 1; }));
+  CHECK_FALSE(newcomer.verdicts[0].valid);
+}
+
 TEST_CASE("reactor: the last requester gone stops its workflows, its re-ask timer and its cache", "[reactor]") {
   Harness h(1s);
   h.server.answer_for("cam1", ScriptedAnswer::ok(workflow_text("ingest_cam1", "lr_ingest")));
@@ -194,7 +217,12 @@ TEST_CASE("reactor: the last requester gone stops its workflows, its re-ask time
   CHECK_FALSE(h.reactor->stream_of_workflow("ingest_cam1"));
 
   run_for(h.io, 1300ms);
-  CHECK(h.server.count_for("cam1") == 1);
+  // No re-ask; one DELETE, after the forget delay, tells the server the stream is gone.
+  REQUIRE(h.server.count_for("cam1") == 2);
+  CHECK(h.server.requests()[0].method == "POST");
+  CHECK(h.server.requests()[1].method == "DELETE");
+  CHECK(h.server.requests()[1].body == R"({"stream_name":"cam1"})");
+  CHECK(h.server.requests()[1].at - h.server.requests()[0].at >= Reactor::kDefaultForgetDelay);
   CHECK(first.verdicts.size() == 1);
   CHECK(first.revoked + second.revoked == 0);
 
@@ -202,7 +230,31 @@ TEST_CASE("reactor: the last requester gone stops its workflows, its re-ask time
   again.ask(*h.reactor, "cam1");
   CHECK(again.verdicts.empty());  // nothing cached any more
   REQUIRE(run_until(h.io, [&] { return again.verdicts.size() == 1; }));
-  CHECK(h.server.count_for("cam1") == 2);
+  CHECK(h.server.count_for("cam1") == 3);
+}
+
+TEST_CASE("reactor: a name asked for again within the forget delay is not forgotten", "[reactor]") {
+  Harness h;
+  h.reactor->set_forget_delay(300ms);
+  Asker first;
+  first.ask(*h.reactor, "cam1");
+  REQUIRE(run_until(h.io, [&] { return first.verdicts.size() == 1; }));
+  first.subscription.reset();  // a publisher's connection dropped...
+  Asker reconnected;
+  reconnected.ask(*h.reactor, "cam1");  // ...and it is back at once
+  REQUIRE(run_until(h.io, [&] { return reconnected.verdicts.size() == 1; }));
+  run_for(h.io, 500ms);
+  CHECK(h.server.count_on("/watcher_lookup") == 2);
+  for (const auto& request : h.server.requests()) CHECK(request.method == "POST");
+
+  // A name refused is never forgotten: the server did not know it.
+  h.server.answer_for("ghost", ScriptedAnswer::status_only(404));
+  Asker refused;
+  refused.ask(*h.reactor, "ghost");
+  REQUIRE(run_until(h.io, [&] { return refused.verdicts.size() == 1; }));
+  refused.subscription.reset();
+  run_for(h.io, 500ms);
+  CHECK(h.server.count_for("ghost") == 1);
 }
 
 TEST_CASE("reactor: ask_again_now re-asks at once, and at most once a second", "[reactor]") {
@@ -281,9 +333,9 @@ TEST_CASE("reactor: requesters may release themselves from their callbacks", "[r
   Subscription first, second;
   int called = 0;
   first = h.reactor->request(
-      "cam1", [&](const ReactorVerdict&) { ++called, first.reset(); }, [] {});
+      LookupRequest{"cam1"}, [&](const ReactorVerdict&) { ++called, first.reset(); }, [] {});
   second = h.reactor->request(
-      "cam1", [&](const ReactorVerdict&) { ++called, second.reset(); }, [] {});
+      LookupRequest{"cam1"}, [&](const ReactorVerdict&) { ++called, second.reset(); }, [] {});
   REQUIRE(run_until(h.io, [&] { return called == 2; }));
   CHECK_FALSE(h.has_workflow("ingest_cam1"));  // the last one left inside its callback
   CHECK(h.reactor->requested_streams().empty());

@@ -28,7 +28,7 @@ void run_for(asio::io_context& io, std::chrono::milliseconds duration) {
 
 LookupServer::LookupServer(asio::io_context& io, std::shared_ptr<asio::ssl::context> tls) : tls_(tls != nullptr) {
   http::Router router;
-  for (const char* method : {"GET", "POST", "PUT"}) {
+  for (const char* method : {"GET", "POST", "PUT", "DELETE"}) {
     router.add_prefix(method, "/", [this](const http::Request& request, http::Responder respond) {
       handle(request, std::move(respond));
     });

@@ -31,7 +31,7 @@ struct Lookup {
 Lookup look_up(asio::io_context& io, SimpleHttpExecutor& executor, const std::string& stream,
                std::chrono::milliseconds limit = 3000ms) {
   auto result = std::make_shared<Lookup>();
-  executor.lookup(stream, [result](ExecutorAnswer answer) {
+  executor.lookup(LookupRequest{stream}, [result](ExecutorAnswer answer) {
     ++result->calls;
     result->answer = std::move(answer);
     result->answered_at = Clock::now();
@@ -71,9 +71,24 @@ TEST_CASE("simple_http: a stream name needing JSON escaping arrives intact", "[r
   REQUIRE(result.answer);
   REQUIRE(server.requests().size() == 1);
   CHECK(server.requests().front().stream_name == name);
-  CHECK(lookup_request_body(name) == R"({"stream_name":"we\"ird\\name\n\t{}"})");
+  CHECK(lookup_request_body(LookupRequest{name}) == R"({"stream_name":"we\"ird\\name\n\t{}"})");
   // Not UTF-8 (from an RTMP client): replaced, not thrown on.
-  CHECK(nlohmann::json::parse(lookup_request_body("a\xff" "b"))["stream_name"] == "a\xEF\xBF\xBD" "b");
+  CHECK(nlohmann::json::parse(lookup_request_body(LookupRequest{"a\xff" "b"}))["stream_name"] == "a\xEF\xBF\xBD" "b");
+}
+
+TEST_CASE("simple_http: the body carries the client and the heartbeat flag; forget sends DELETE", "[reactor]") {
+  CHECK(nlohmann::json::parse(lookup_request_body(LookupRequest{"cam1", "198.51.100.7", "token=abc", true})) ==
+        nlohmann::json{{"stream_name", "cam1"}, {"client_address", "198.51.100.7"}, {"query", "token=abc"}, {"refresh", true}});
+
+  asio::io_context io;
+  LookupServer server(io);
+  SimpleHttpExecutor executor(io, "publishers", fast_options(server.url("/publisher_lookup")));
+  executor.forget(LookupRequest{"cam1", "198.51.100.7"});
+  REQUIRE(run_until(io, [&] { return server.requests().size() == 1; }));
+  const auto& request = server.requests().front();
+  CHECK(request.method == "DELETE");
+  CHECK(request.path == "/publisher_lookup");
+  CHECK(nlohmann::json::parse(request.body) == nlohmann::json{{"stream_name", "cam1"}, {"client_address", "198.51.100.7"}});
 }
 
 TEST_CASE("simple_http: 200 with one and with two workflows gives them parsed", "[reactor]") {
@@ -230,10 +245,10 @@ TEST_CASE("simple_http: a destroyed executor never calls back", "[reactor]") {
   {
     SimpleHttpExecutor executor(io, "watchers", fast_options(server.url()));
     server.queue({ScriptedAnswer::status_only(500)});
-    executor.lookup("in_retry", [&](ExecutorAnswer) { ++calls; });
+    executor.lookup(LookupRequest{"in_retry"}, [&](ExecutorAnswer) { ++calls; });
     run_until(io, [&] { return server.requests().size() == 1; });
     run_for(io, 10ms);  // the 500 arrived; the retry timer is waiting
-    executor.lookup("on_the_wire", [&](ExecutorAnswer) { ++calls; });
+    executor.lookup(LookupRequest{"on_the_wire"}, [&](ExecutorAnswer) { ++calls; });
   }
   run_for(io, 400ms);
   CHECK(calls == 0);

@@ -43,7 +43,7 @@ struct SignedLookup {
     options.retry_delays = {20ms};
     SimpleHttpExecutor executor(io, "signed", options);
     std::optional<ExecutorAnswer> answer;
-    executor.lookup(stream, [&](ExecutorAnswer a) { answer = std::move(a); });
+    executor.lookup(LookupRequest{stream}, [&](ExecutorAnswer a) { answer = std::move(a); });
     run_until(io, [&] { return answer.has_value(); }, 5000ms);
     return answer;
   }
@@ -119,7 +119,7 @@ TEST_CASE("reactor manager: secret and secret_file make the reactor sign; errors
 
   REQUIRE(error_of({{"secret_file", path}}).empty());
   std::optional<ReactorVerdict> verdict;
-  auto subscription = manager.find("publishers")->request("cam1", [&](const ReactorVerdict& v) { verdict = v; }, [] {});
+  auto subscription = manager.find("publishers")->request(LookupRequest{"cam1"}, [&](const ReactorVerdict& v) { verdict = v; }, [] {});
   REQUIRE(run_until(lookup.io, [&] { return verdict.has_value(); }));
   CHECK(verdict->valid);
   std::remove(path.c_str());

@@ -21,7 +21,13 @@ namespace {
 // A server with app "live": publishers' media is fanned out to its viewers, as rtmp_watch
 // would (NewStream first, then everything published).
 struct Relay {
-  explicit Relay(RtmpServerOptions options = {}, std::shared_ptr<asio::ssl::context> tls = nullptr) {
+  // Lets a test change the registrations before they are made (takeover, timeouts).
+  struct Registrations {
+    std::function<void(endpoint::PublisherRegistration&)> publishers;
+    std::function<void(endpoint::WatcherRegistration&)> watchers;
+  };
+  explicit Relay(RtmpServerOptions options = {}, std::shared_ptr<asio::ssl::context> tls = nullptr,
+                 const Registrations& adjust = {}) {
     options.bind_address = "127.0.0.1";
     options.tls = tls;
     server = std::make_unique<RtmpServer>(io, options);
@@ -33,6 +39,7 @@ struct Relay {
       published.push_back(notification);
       for (auto& viewer : viewers) viewer->send(notification);
     };
+    if (adjust.publishers) adjust.publishers(publishers);
     auto registered = server->register_publisher(std::move(publishers));
     REQUIRE(registered.ok());
     publisher_lease = std::move(registered).value();
@@ -52,6 +59,7 @@ struct Relay {
     watchers.on_viewer_left = [this](uint64_t id, const std::string&) {
       std::erase_if(viewers, [id](const auto& viewer) { return viewer->connection_id() == id; });
     };
+    if (adjust.watchers) adjust.watchers(watchers);
     registered = server->register_watcher(std::move(watchers));
     REQUIRE(registered.ok());
     watcher_lease = std::move(registered).value();
@@ -245,6 +253,101 @@ TEST_CASE("in process: deadlines close silent peers", "[rtmp][connection]") {
     REQUIRE(relay.run_until([&] { return viewer->closed.has_value(); }));
     CHECK_THAT(*viewer->closed, Catch::Contains("no data for 300 ms") || Catch::Contains("no media"));
   }
+}
+
+namespace {
+
+Relay::Registrations takeover_rule(endpoint::Takeover rule) {
+  return {[rule](endpoint::PublisherRegistration& publishers) {
+            publishers.takeover = rule;
+            publishers.takeover_silence = 200ms;
+          },
+          {}};
+}
+
+size_t count_of_disconnects(const std::vector<media::MediaNotification>& published) {
+  return static_cast<size_t>(std::count_if(published.begin(), published.end(), [](const auto& notification) {
+    return std::holds_alternative<media::StreamDisconnected>(notification);
+  }));
+}
+
+}  // namespace
+
+TEST_CASE("in process: a reconnecting publisher takes over a key whose holder went silent", "[rtmp][liveness]") {
+  Relay relay({}, nullptr, takeover_rule(endpoint::Takeover::WhenSilent));
+  auto first = relay.publish("cam");
+  auto viewer = relay.play("cam");
+  REQUIRE(relay.run_until([&] { return viewer->playing && relay.viewers.size() == 1; }));
+
+  // Still speaking: the key stays its own.
+  first->send_media(media::MediaKind::Video, 0, avc_sequence_header());
+  auto early = TestPublisher::start(relay.io, relay.port, "live", "cam");
+  REQUIRE(relay.run_until([&] { return !early->closed_reason.empty(); }));
+  CHECK_THAT(early->closed_reason, Catch::Contains("already being published"));
+  CHECK(first->closed_reason.empty());
+
+  // Silent past the window (its network died): the newcomer has the key, the old stream
+  // ended first, and the viewer stays connected through the switch.
+  relay.run_until([] { return false; }, 300ms);
+  auto second = relay.publish("cam");
+  REQUIRE(relay.run_until([&] { return !first->closed_reason.empty(); }));
+  CHECK(second->closed_reason.empty());
+  CHECK(count_of_disconnects(relay.published) == 1);
+  CHECK(std::holds_alternative<media::NewStream>(relay.published.back()));
+  second->send_media(media::MediaKind::Video, 0, avc_sequence_header());
+  REQUIRE(relay.run_until([&] { return viewer->media.size() == 2; }));
+  CHECK_FALSE(viewer->closed.has_value());
+}
+
+TEST_CASE("in process: takeover=never refuses, takeover=always replaces at once", "[rtmp][liveness]") {
+  SECTION("never") {
+    Relay relay({}, nullptr, takeover_rule(endpoint::Takeover::Never));
+    auto first = relay.publish("cam");
+    relay.run_until([] { return false; }, 300ms);
+    auto second = TestPublisher::start(relay.io, relay.port, "live", "cam");
+    REQUIRE(relay.run_until([&] { return !second->closed_reason.empty(); }));
+    CHECK_THAT(second->closed_reason, Catch::Contains("already being published"));
+    CHECK(first->closed_reason.empty());
+  }
+  SECTION("always") {
+    Relay relay({}, nullptr, takeover_rule(endpoint::Takeover::Always));
+    auto first = relay.publish("cam");
+    first->send_media(media::MediaKind::Video, 0, avc_sequence_header());
+    auto second = relay.publish("cam");
+    REQUIRE(relay.run_until([&] { return !first->closed_reason.empty(); }));
+    CHECK(second->closed_reason.empty());
+  }
+}
+
+TEST_CASE("in process: a viewer whose stream never starts is told it was not found", "[rtmp][liveness]") {
+  Relay relay({}, nullptr, {{}, [](endpoint::WatcherRegistration& watchers) { watchers.start_timeout = 300ms; }});
+  auto viewer = relay.play("nobody-publishes");
+  REQUIRE(relay.run_until([&] { return viewer->closed.has_value(); }));
+  CHECK_THAT(*viewer->closed, Catch::Contains("NetStream.Play.StreamNotFound"));
+  REQUIRE(relay.run_until([&] { return relay.viewers.empty(); }));
+
+  // A stream that delivers a keyframe in time keeps its viewer past the timeout.
+  auto publisher = relay.publish("cam");
+  auto watching = relay.play("cam");
+  REQUIRE(relay.run_until([&] { return watching->playing && relay.viewers.size() == 1; }));
+  publisher->send_media(media::MediaKind::Video, 0, avc_sequence_header());
+  publisher->send_media(media::MediaKind::Video, 0, avc_frame(true, 500, 1));
+  relay.run_until([] { return false; }, 500ms);
+  CHECK_FALSE(watching->closed.has_value());
+}
+
+TEST_CASE("in process: a viewer of a stream that ended is told so after its queued media", "[rtmp][liveness]") {
+  Relay relay;
+  auto publisher = relay.publish("cam");
+  auto viewer = relay.play("cam");
+  REQUIRE(relay.run_until([&] { return viewer->playing && relay.viewers.size() == 1; }));
+  publisher->send_media(media::MediaKind::Video, 0, avc_sequence_header());
+  publisher->send_media(media::MediaKind::Video, 0, avc_frame(true, 500, 1));
+  REQUIRE(relay.run_until([&] { return viewer->media.size() == 2; }));
+  relay.viewers.front()->end("the publisher left");
+  REQUIRE(relay.run_until([&] { return viewer->closed.has_value(); }));
+  CHECK_THAT(*viewer->closed, Catch::Contains("the server ended the stream"));
+  CHECK(viewer->media.size() == 2);
 }
 
 TEST_CASE("in process: with merged writes every message still reaches the player, in order", "[rtmp][connection]") {

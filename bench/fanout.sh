@@ -1,13 +1,53 @@
 #!/usr/bin/env bash
-# Fan-out benchmark: one ffmpeg publisher (640x360 30 fps H.264 + AAC) into one node,
-# N rtmpdump viewers (librtmp, no decoding: the node's cost is what is measured) on
-# rtmp_watch. Prints the node's CPU time and peak memory over the measured seconds,
-# and how many bytes the viewers received.
-#   bench/fanout.sh [VIEWERS=50] [SECONDS=20] [BUILD_DIR=build]
-set -euo pipefail
-cd "$(dirname "$0")/.."
-viewers="${1:-50}" seconds="${2:-20}" build="${3:-build}"
-source bench/node.sh
-rtmp_viewers "rtmp://127.0.0.1:$rtmp_port/live/bench" "$viewers"
-sleep 2
-measure "$node" "$seconds" "$viewers" mmids_rtmp
+# Fan-out: one 1 Mbit/s H.264/AAC stream (GOP 1 s, published by ffmpeg -c copy) and N
+# mmids-bench players of it on one server, for mmids and nginx-rtmp in the same run. Each
+# server (and each N) starts fresh, pinned to SERVER_CORE; ffmpeg and mmids-bench run on
+# CLIENT_CORE. Per run: the server's CPU seconds per delivered Gbit and its RSS growth
+# per player over the measured window, time to first keyframe, stalls, failures.
+usage() {
+  cat <<'USAGE'
+usage: bench/fanout.sh [--players "250 500 1000"] [--seconds 20] [--ramp 250] [--servers "mmids nginx"]
+  --players LIST   player counts, one run each (default "250 500 1000")
+  --seconds S      measured window, after the players have joined (default 20)
+  --ramp R         players started per second (default 250); the window opens 3 s after the last
+  --servers LIST   mmids and/or nginx (default both)
+Environment: BUILD, SERVER_CORE, CLIENT_CORE, BENCH_KEEP (bench/lib.sh).
+USAGE
+}
+source "$(dirname "$0")/lib.sh"
+players="250 500 1000" seconds=20 ramp=250 servers="mmids nginx"
+OPTION_NAMES="players seconds ramp servers"
+parse_options "$@"
+require_programs
+
+run_fanout() {  # SERVER PLAYERS
+  local server="$1" count="$2" warmup
+  start_fed_relay "$server" "$server-$count"
+  warmup=$(( (count + ramp - 1) / ramp + 3 ))
+  bench "$server-$count" play "$PLAY_URL" -n "$count" -r "$ramp" -d $((warmup + seconds)) --warmup "$warmup" \
+    --pid "$RELAY_PID"
+  stop_pid "$PUBLISHER_PID"
+  stop_pid "$RELAY_PID"
+}
+
+row() {  # SERVER PLAYERS
+  local run="$1-$2"
+  printf '%-6s %7s %7s %9s %8s %9s %7s %9s %13s %12s %6s %8s %s\n' "$1" "$2" \
+    "$(field "$run" 'd["playing"]')" "$(field "$run" 'd["full_rate_players"]')" \
+    "$(field "$run" 'd["delivered_mbps"]')" "$(field "$run" 'd["servers"][0]["cpu_seconds_per_gbit"]')" \
+    "$(field "$run" '100 * d["servers"][0]["cpu_seconds"] / d["window_s"]')" \
+    "$(field "$run" 'd["servers"][0]["rss_growth_per_client_kib"]')" \
+    "$(dist "$run" time_to_first_keyframe_ms)" \
+    "$(first_video "$run")" \
+    "$(field "$run" 'd["stalls"]["count"]')" "$(field "$run" 'd["client"]["cpu_percent"]')" "$(failures "$run")"
+}
+
+for server in $servers; do
+  for count in $players; do run_fanout "$server" "$count"; done
+done
+machine_note
+printf '%-6s %7s %7s %9s %8s %9s %7s %9s %13s %12s %6s %8s %s\n' server players playing full-rate Mbit/s \
+  "s/Gbit" "cpu%" "KiB/plyr" "ttfk p50/p99" "first SH/K/I" stalls client% failures
+for server in $servers; do
+  for count in $players; do row "$server" "$count"; done
+done

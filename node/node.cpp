@@ -14,6 +14,7 @@ Node::Node(asio::io_context& io, config::NodeConfig config, settings::NodeSettin
   rtmp_options.max_connections = settings_.max_connections;
   rtmp_options.max_connections_per_address = settings_.max_connections_per_address;
   rtmp_options.tls = make_rtmps_context(settings_);
+  rtmp_options.write_batch = std::chrono::milliseconds(settings_.write_batch_ms);
   // HTTP viewers (rtmp_watch http_port=) listen beside RTMP: the same address, and HTTPS
   // with the same certificate.
   http_viewers::HttpViewerServerOptions http_options;

@@ -1,5 +1,7 @@
 #include "mmids-core/containers/flv_writer.hpp"
 
+#include "mmids-core/media/codecs/flv_tags.hpp"
+
 #include <algorithm>
 #include <array>
 
@@ -7,13 +9,12 @@ namespace mmids::containers {
 
 namespace {
 
-constexpr uint8_t kTagAudio = 8;
-constexpr uint8_t kTagVideo = 9;
-constexpr uint8_t kTagScript = 18;
+using media::flv::kOnMetaDataName;
+using media::flv::kTagAudio;
+using media::flv::kTagScript;
+using media::flv::kTagVideo;
 constexpr uint8_t kFlagAudio = 0x04;
 constexpr uint8_t kFlagVideo = 0x01;
-// AMF0 string "onMetaData": the name a script tag's value goes by.
-constexpr uint8_t kOnMetaDataName[] = {0x02, 0x00, 0x0A, 'o', 'n', 'M', 'e', 't', 'a', 'D', 'a', 't', 'a'};
 
 void write_u24(uint8_t* p, uint32_t v) {
   p[0] = static_cast<uint8_t>(v >> 16);

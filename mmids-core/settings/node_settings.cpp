@@ -2,6 +2,7 @@
 
 #include "mmids-core/net/address.hpp"
 
+#include <charconv>
 #include <cstdlib>
 
 namespace mmids::settings {
@@ -27,6 +28,21 @@ std::optional<uint16_t> parse_port(const std::string& key, const std::string& te
   }
   return *port;
 }
+
+// A whole number in [min, max], or an error naming the setting.
+std::optional<uint32_t> parse_count(const std::string& key, const std::string& text, uint32_t min, uint32_t max,
+                                    std::vector<std::string>& errors) {
+  uint32_t value = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error != std::errc() || end != text.data() + text.size() || value < min || value > max) {
+    errors.push_back("setting '" + key + "' must be a whole number from " + std::to_string(min) + " to " +
+                     std::to_string(max) + ", got '" + text + "'");
+    return std::nullopt;
+  }
+  return value;
+}
+
+constexpr uint32_t kMaxWriteBatchMs = 1000;  // beyond a second a player's buffer would run dry
 
 }  // namespace
 
@@ -60,6 +76,9 @@ SettingsResult read_node_settings(const config::NodeConfig& config) {
     } else if (key == "internal_rtmp_port") {
       if (!require_value()) continue;
       if (auto port = parse_port(key, text, result.errors)) s.internal_rtmp_port = *port;
+    } else if (key == "write_batch_ms") {
+      if (!require_value()) continue;
+      if (auto ms = parse_count(key, text, 0, kMaxWriteBatchMs, result.errors)) s.write_batch_ms = *ms;
     } else if (key == "publish_timeout") {
       if (!require_value()) continue;
       char* end = nullptr;

@@ -25,6 +25,10 @@ struct NodeSettings {
   uint16_t internal_rtmp_port = 1935;
   // Where the browser player's scripts are (hls.min.js, mpegts.js); empty: the build's web/.
   std::string http_player_path;
+  // Merged writes to RTMP viewers: a viewer's media of this many milliseconds leaves in one
+  // write (one system call per batch instead of per message); the latency it may add.
+  // 0: every message is written at once.
+  uint32_t write_batch_ms = 100;
   // A publisher that sends nothing this long is closed (rtmp_receive's publish_timeout
   // argument overrides it per step).
   std::chrono::milliseconds publish_timeout{5000};

@@ -14,6 +14,13 @@ namespace mmids::media::flv {
 
 using Bytes = std::vector<uint8_t>;
 
+// FLV tag types (an FLV file's tag header, RTMP's message type ids).
+inline constexpr uint8_t kTagAudio = 8;
+inline constexpr uint8_t kTagVideo = 9;
+inline constexpr uint8_t kTagScript = 18;
+// AMF0 string "onMetaData": the name a script tag's metadata value goes by.
+inline constexpr uint8_t kOnMetaDataName[] = {0x02, 0x00, 0x0A, 'o', 'n', 'M', 'e', 't', 'a', 'D', 'a', 't', 'a'};
+
 inline constexpr uint8_t kVideoCodecAvc = 7;
 inline constexpr uint8_t kAudioFormatAac = 10;
 inline constexpr uint8_t kAvcSequenceHeader = 0;

@@ -1,7 +1,5 @@
 #include "mmids-core/rtmp/client/rtmp_play_client.hpp"
 
-#include "mmids-core/net/connect.hpp"
-
 namespace mmids::rtmp {
 namespace {
 
@@ -17,6 +15,11 @@ ClientDialogueOptions dialogue_options(const RtmpUrl& url, const PlayClientOptio
   return result;
 }
 
+ClientConnectPlan connect_plan(const PlayClientOptions& options) {
+  return {options.bind_address, options.connect_timeout, options.write_timeout, options.tls, "NetStream.Play.Start",
+          kPlayerReadBuffer};
+}
+
 }  // namespace
 
 std::shared_ptr<RtmpPlayClient> RtmpPlayClient::create(asio::io_context& io, RtmpUrl url, PlayClientOptions options,
@@ -25,57 +28,14 @@ std::shared_ptr<RtmpPlayClient> RtmpPlayClient::create(asio::io_context& io, Rtm
 }
 
 RtmpPlayClient::RtmpPlayClient(asio::io_context& io, RtmpUrl url, PlayClientOptions options, Handlers handlers)
-    : io_(io),
-      url_(std::move(url)),
+    : RtmpClient(io, url, connect_plan(options)),
       options_(std::move(options)),
       handlers_(std::move(handlers)),
-      dialogue_(dialogue_options(url_, options_)) {}
+      dialogue_(dialogue_options(url, options_)) {}
 
 RtmpPlayClient::~RtmpPlayClient() = default;
 
-void RtmpPlayClient::start() {
-  asio::co_spawn(io_, [self = std::static_pointer_cast<RtmpPlayClient>(shared_from_this())] { return self->connect(); },
-                 asio::detached);
-}
-
-void RtmpPlayClient::stop() {
-  stopped_ = true;  // before closing: the failing read must not report anything
-  close("stopped");
-}
-
-std::shared_ptr<asio::ssl::context> RtmpPlayClient::tls_context() {
-  if (options_.tls) return options_.tls;
-  auto context = std::make_shared<asio::ssl::context>(asio::ssl::context::tls_client);
-  context->set_default_verify_paths();
-  return context;
-}
-
-asio::awaitable<void> RtmpPlayClient::connect() {
-  const auto deadline = std::chrono::steady_clock::now() + options_.connect_timeout;
-  // Named arguments: gcc 12 miscompiles temporaries inside a co_await expression.
-  net::ConnectOptions connect_options{options_.bind_address, deadline};
-  std::string host = url_.host;
-  auto socket = co_await net::connect(host, url_.port, connect_options);
-  if (closed()) co_return;
-  if (!socket.ok()) {
-    close(socket.error());
-    co_return;
-  }
-  std::shared_ptr<RtmpTransport> transport;
-  if (url_.tls) {
-    // The context must outlive the stream: keep it with the options.
-    options_.tls = tls_context();
-    transport = std::make_shared<RtmpTransport>(std::move(socket).value(), *options_.tls);
-    transport->verify_server_as(url_.host);
-  } else {
-    transport = std::make_shared<RtmpTransport>(std::move(socket).value());
-  }
-  transport->set_deadline(deadline, "no NetStream.Play.Start within the connect timeout");
-  transport->set_write_timeout(options_.write_timeout);
-  dialogue_.begin();
-  set_read_buffer_size(kPlayerReadBuffer);
-  attach(std::move(transport), /*tls_server=*/false);
-}
+void RtmpPlayClient::on_connected() { dialogue_.begin(); }
 
 Status RtmpPlayClient::on_bytes(std::span<const uint8_t> bytes) {
   const auto now = std::chrono::steady_clock::now();
@@ -85,7 +45,7 @@ Status RtmpPlayClient::on_bytes(std::span<const uint8_t> bytes) {
       last_media_ = now;
       transport()->set_deadline(RtmpTransport::Clock::time_point::max());
       transport()->set_read_timeout(options_.media_timeout);
-      spdlog::info("{} playing {}", options_.fields, url_.stream_key);
+      spdlog::info("{} playing {}", options_.fields, url().stream_key);
       if (handlers_.on_playing) handlers_.on_playing();
     } else if (auto* media = std::get_if<client_event::MediaReceived>(&event)) {
       last_media_ = now;
@@ -105,7 +65,7 @@ Status RtmpPlayClient::on_bytes(std::span<const uint8_t> bytes) {
 void RtmpPlayClient::collect_output(ChunkWriteBatch& batch) { dialogue_.take_output(batch); }
 
 void RtmpPlayClient::on_closed(const std::string& reason) {
-  if (stopped_) return;
+  if (stopped()) return;
   if (handlers_.on_closed) handlers_.on_closed(reason);
 }
 

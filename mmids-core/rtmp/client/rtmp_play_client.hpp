@@ -6,11 +6,8 @@
 // connect, TLS, handshake, commands); then silence longer than media_timeout fails it.
 #include "mmids-core/logging/log.hpp"
 #include "mmids-core/media/notification.hpp"
-#include "mmids-core/rtmp/client/rtmp_url.hpp"
+#include "mmids-core/rtmp/client/rtmp_client.hpp"
 #include "mmids-core/rtmp/session/client_dialogue.hpp"
-#include "mmids-core/rtmp/transport/rtmp_connection.hpp"
-
-#include <boost/asio/ssl/context.hpp>
 
 #include <chrono>
 #include <functional>
@@ -29,7 +26,7 @@ struct PlayClientOptions {
   log::Fields fields;
 };
 
-class RtmpPlayClient final : public RtmpConnection {
+class RtmpPlayClient final : public RtmpClient {
  public:
   struct Handlers {
     std::function<void()> on_playing;  // the server answered NetStream.Play.Start
@@ -43,24 +40,17 @@ class RtmpPlayClient final : public RtmpConnection {
   RtmpPlayClient(asio::io_context& io, RtmpUrl url, PlayClientOptions options, Handlers handlers);
   ~RtmpPlayClient() override;
 
-  void start();
-  // Closes the connection; no handler is called afterwards.
-  void stop();
 
  private:
-  asio::awaitable<void> connect();
+  void on_connected() override;
   Status on_bytes(std::span<const uint8_t> bytes) override;
   void collect_output(ChunkWriteBatch& batch) override;
   void on_closed(const std::string& reason) override;
-  [[nodiscard]] std::shared_ptr<asio::ssl::context> tls_context();
 
-  asio::io_context& io_;
-  RtmpUrl url_;
   PlayClientOptions options_;
   Handlers handlers_;
   ClientDialogue dialogue_;
   std::chrono::steady_clock::time_point last_media_;
-  bool stopped_ = false;
 };
 
 }  // namespace mmids::rtmp

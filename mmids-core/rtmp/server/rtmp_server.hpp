@@ -36,6 +36,9 @@ struct RtmpServerOptions {
   // Abuse limits: connections past them are closed at accept, before any byte is read.
   size_t max_connections = 10000;             // on the whole server (every port)
   size_t max_connections_per_address = 1000;  // from one peer address (pulls of many streams share one)
+  // Merged writes to viewers: media queued within this interval leaves in one write per
+  // viewer (the `write_batch_ms` setting); 0 writes every message at once.
+  std::chrono::milliseconds write_batch{0};
 };
 
 class RtmpServer {

@@ -56,6 +56,7 @@ void ServerConnection::start(std::shared_ptr<RtmpTransport> transport, bool tls)
   transport->set_write_timeout(options_.write_timeout);
   // Until its first bytes arrive (C0C1 or a TLS hello), a connection gets a shorter leash.
   transport->set_read_timeout(options_.first_byte_timeout);
+  if (auto server = server_.lock()) set_write_batcher(server->write_batcher);
   attach(std::move(transport), tls);
 }
 

@@ -5,6 +5,7 @@
 // answer. Connections hold the state weakly, so one that outlives the server finds
 // nothing and just closes.
 #include "mmids-core/rtmp/server/rtmp_server.hpp"
+#include "mmids-core/rtmp/transport/write_batcher.hpp"
 
 #include <map>
 #include <set>
@@ -43,10 +44,15 @@ using Admission = std::variant<std::shared_ptr<Entry>, Refusal>;
 
 struct RtmpServer::State : std::enable_shared_from_this<RtmpServer::State> {
   State(asio::io_context& io_context, RtmpServerOptions server_options)
-      : io(io_context), options(std::move(server_options)) {}
+      : io(io_context),
+        options(std::move(server_options)),
+        write_batcher(options.write_batch.count() > 0
+                          ? std::make_shared<WriteBatcher>(io.get_executor(), options.write_batch)
+                          : nullptr) {}
 
   asio::io_context& io;
   RtmpServerOptions options;
+  std::shared_ptr<WriteBatcher> write_batcher;  // every viewer's merged writes; null: none
   std::map<uint16_t, std::unique_ptr<Listener>> listeners;  // by registered port
   std::vector<std::shared_ptr<PublisherEntry>> publishers;
   std::vector<std::shared_ptr<WatcherEntry>> watchers;

@@ -88,7 +88,8 @@ void ViewerRole::push(endpoint::QueuedMessage entry) {
     }
     return;
   }
-  if (auto connection = connection_.lock()) connection->request_flush();
+  // Merged writes: the message waits for the batch's tick with the viewer's others.
+  if (auto connection = connection_.lock()) connection->request_batched_flush();
 }
 
 void ViewerRole::write_queued(ServerDialogue& dialogue, size_t budget) {

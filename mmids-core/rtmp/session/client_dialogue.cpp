@@ -108,6 +108,9 @@ Status ClientDialogue::on_command(const RtmpMessage& message, const ClientEventS
   }
   if (name == command_name::result && command->transaction_id == kConnectTransaction) {
     channel_.send(make_window_ack_size(options_.window_ack_size));
+    if (options_.mode == ClientDialogueOptions::Mode::Publish && options_.announce_chunk_size) {
+      channel_.set_out_chunk_size();
+    }
     if (options_.mode == ClientDialogueOptions::Mode::Publish) {
       // What encoders send before createStream; servers that expect them answer, others ignore them.
       const std::vector key{Amf0Value::string(options_.stream_key)};

@@ -42,6 +42,9 @@ struct ClientDialogueOptions {
   ChannelOptions channel;
   uint32_t window_ack_size = 2'500'000;  // announced once connected
   uint32_t buffer_length_ms = 100;       // live: play what arrives
+  // Publish: announce channel.out_chunk_size once connected, as encoders (ffmpeg, OBS) do,
+  // instead of sending media in 128-byte chunks.
+  bool announce_chunk_size = false;
 };
 
 class ClientDialogue {

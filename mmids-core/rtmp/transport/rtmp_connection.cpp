@@ -51,6 +51,19 @@ void RtmpConnection::request_flush() {
   write_next();
 }
 
+void RtmpConnection::request_batched_flush() {
+  if (closed_ || batch_scheduled_ || !transport_) return;
+  auto batcher = batcher_.lock();
+  if (!batcher) return request_flush();
+  batch_scheduled_ = true;
+  batcher->schedule(shared_from_this());
+}
+
+void RtmpConnection::batch_due() {
+  batch_scheduled_ = false;
+  request_flush();
+}
+
 void RtmpConnection::write_next() {
   writing_.clear();
   collect_output(writing_);
@@ -63,6 +76,7 @@ void RtmpConnection::write_next() {
     self->write_in_flight_ = false;
     if (self->closed_) return;
     if (!status.ok()) return self->close(status.error());
+    if (self->batch_scheduled_) return;  // the batcher's tick writes what came meanwhile
     self->write_next();
   });
 }

@@ -3,11 +3,14 @@
 // dialogue: reads bytes and hands them to on_bytes(); writes whatever collect_output()
 // gives, one scatter/gather write at a time; closes once, with one reason, logged by the
 // subclass in on_closed(). Server connections and the pull client derive from it, so the
-// read loop, the write path and the deadlines exist once.
+// read loop, the write path and the deadlines exist once. With a WriteBatcher, media is
+// written in merged writes: what is queued within one batch interval leaves in one
+// gathered write (request_batched_flush).
 //
 // Lifetime: owned by shared_ptr; every pending read, write or posted call holds it
 // (Beast's idiom), so it lives exactly as long as there is something to do for it.
 #include "mmids-core/rtmp/transport/rtmp_transport.hpp"
+#include "mmids-core/rtmp/transport/write_batcher.hpp"
 
 #include <optional>
 #include <span>
@@ -28,6 +31,12 @@ class RtmpConnection : public std::enable_shared_from_this<RtmpConnection> {
   void close_when_flushed(std::string reason);
   // Something was queued: write it (at once if no write is in flight, else right after).
   void request_flush();
+  // Media was queued: with a write batcher, written at its next tick together with
+  // whatever else is queued by then (and a write finishing meanwhile leaves it to the
+  // tick); without one, as request_flush().
+  void request_batched_flush();
+  // The write batcher's tick (WriteBatcher only).
+  void batch_due();
 
   [[nodiscard]] bool closed() const { return closed_; }
   // Null until attach().
@@ -43,6 +52,8 @@ class RtmpConnection : public std::enable_shared_from_this<RtmpConnection> {
   // The read buffer's size from the next read on: small until the handshake is done (an
   // idle connection costs little), larger for publishers.
   void set_read_buffer_size(size_t bytes);
+  // Merged writes from now on; null: every request writes at once.
+  void set_write_batcher(std::shared_ptr<WriteBatcher> batcher) { batcher_ = std::move(batcher); }
 
   virtual void on_started() {}
   // Received bytes; an error closes the connection with it as the reason.
@@ -62,6 +73,10 @@ class RtmpConnection : public std::enable_shared_from_this<RtmpConnection> {
   size_t wanted_read_buffer_ = kHandshakeReadBuffer;
   ChunkWriteBatch writing_;  // the batch in flight (reused)
   bool write_in_flight_ = false;
+  // Weak: the batcher holds the connections it will flush, and a cycle would outlive a
+  // stopped io_context. No batcher (or none left): every request writes at once.
+  std::weak_ptr<WriteBatcher> batcher_;
+  bool batch_scheduled_ = false;  // asked the batcher; its tick has not come yet
   bool closed_ = false;
   std::optional<std::string> close_after_flush_;
 };

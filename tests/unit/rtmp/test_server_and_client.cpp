@@ -369,3 +369,18 @@ TEST_CASE("in process: connections past the limits are closed at accept; silent 
   auto viewer = relay.play("cam");
   REQUIRE(relay.run_until([&] { return viewer->playing; }));
 }
+
+TEST_CASE("in process: with merged writes every message still reaches the player, in order", "[rtmp][connection]") {
+  RtmpServerOptions options;
+  options.write_batch = 20ms;
+  Relay relay(options);
+  auto publisher = relay.publish("cam");
+  auto viewer = relay.play("cam");
+  REQUIRE(relay.run_until([&] { return viewer->playing && relay.viewers.size() == 1; }));
+  publisher->send_media(media::MediaKind::Video, 0, avc_sequence_header());
+  publisher->send_media(media::MediaKind::Video, 0, avc_frame(true, 30000, 1));
+  for (uint32_t i = 1; i <= 20; ++i) publisher->send_media(media::MediaKind::Video, 33 * i, avc_frame(false, 900, uint8_t(i)));
+  REQUIRE(relay.run_until([&] { return viewer->media.size() == 22; }));
+  CHECK(viewer->media[1].second == avc_frame(true, 30000, 1));
+  for (uint32_t i = 1; i <= 20; ++i) CHECK(viewer->media[1 + i].second == avc_frame(false, 900, uint8_t(i)));
+}

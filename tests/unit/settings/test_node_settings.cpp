@@ -51,3 +51,17 @@ TEST_CASE("settings: connection limits are whole numbers with defaults", "[setti
     CHECK(settings_of(std::string("max_connections ") + bad).errors.size() == 1);
   }
 }
+
+TEST_CASE("settings: write_batch_ms defaults to merged writes of 100 ms, 0 writes at once", "[settings]") {
+  CHECK(settings_of("").settings.write_batch_ms == 100);
+  auto zero = settings_of("write_batch_ms 0");
+  CHECK(zero.errors.empty());
+  CHECK(zero.settings.write_batch_ms == 0);
+  CHECK(settings_of("write_batch_ms 20").settings.write_batch_ms == 20);
+  for (const char* bad : {"-1", "1001", "ten", "5ms"}) {
+    INFO(bad);
+    auto result = settings_of(std::string("write_batch_ms ") + bad);
+    REQUIRE(result.errors.size() == 1);
+    CHECK_THAT(result.errors[0], Catch::Contains("'write_batch_ms'") && Catch::Contains(bad));
+  }
+}

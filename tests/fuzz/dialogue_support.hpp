@@ -18,6 +18,12 @@
 
 namespace mmids::fuzz {
 
+// A dialogue's event sink that keeps every event, in order, for the target to look at.
+template <typename Event>
+auto collect_into(std::vector<Event>& events) {
+  return [&events](Event& event) { events.push_back(std::move(event)); };
+}
+
 using Bytes = std::vector<uint8_t>;
 using Batches = std::vector<Bytes>;  // one element per write of one side
 
@@ -99,7 +105,7 @@ inline Conversation converse(rtmp::ClientDialogueOptions::Mode mode) {
     if (!batch.empty()) {
       client_writes.push_back(take_bytes(batch));
       std::vector<rtmp::ServerEvent> events;
-      if (!server.feed(client_writes.back(), events).ok()) std::abort();
+      if (!server.feed(client_writes.back(), collect_into(events)).ok()) std::abort();
       for (const auto& event : events) {
         if (std::holds_alternative<rtmp::server_event::ConnectRequested>(event)) server.accept_connect();
         if (std::holds_alternative<rtmp::server_event::PublishRequested>(event)) server.accept_publish();
@@ -116,7 +122,7 @@ inline Conversation converse(rtmp::ClientDialogueOptions::Mode mode) {
     if (!batch.empty()) {
       server_writes.push_back(take_bytes(batch));
       std::vector<rtmp::ClientEvent> events;
-      if (!client.feed(server_writes.back(), events).ok()) std::abort();
+      if (!client.feed(server_writes.back(), collect_into(events)).ok()) std::abort();
     }
     if (!media_sent && client.started() && mode == rtmp::ClientDialogueOptions::Mode::Publish) {
       client.send_metadata(sample_metadata());

@@ -47,7 +47,7 @@ std::string upper(std::string text) {
   return text;
 }
 
-http::Response dispatch(const http::Router& router, const http::Request& request) {
+http::Response dispatch(boost::asio::io_context& io, const http::Router& router, const http::Request& request) {
   int answers = 0;
   http::Response answer;
   router.dispatch(request, [&](http::Response response) {
@@ -55,6 +55,8 @@ http::Response dispatch(const http::Router& router, const http::Request& request
     answer = response;
     (void)http::response_to_beast(std::move(response), 11, true, "mmids-lookup");
   });
+  io.restart();
+  io.poll();  // the service may answer from a posted handler (store and authoriser callbacks)
   if (answers != 1 || answer.status < 200 || answer.status > 599) std::abort();
   return answer;
 }
@@ -91,9 +93,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
 
   auto store = std::make_shared<lookup::MemoryStore>(lookup::StoreTimes{},
                                                      [] { return std::chrono::steady_clock::time_point(std::chrono::hours(1)); });
-  lookup::LookupService service(config, store);
+  boost::asio::io_context io;
+  lookup::LookupService service(io, config, store);
   const auto router = service.router();
-  const auto response = dispatch(router, request);
+  const auto response = dispatch(io, router, request);
   if (request.method != "POST" || request.path != "/publisher_lookup") return 0;
 
   const auto body = lookup::parse_lookup_body(request.body);
@@ -109,7 +112,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   watcher.target = watcher.path = "/watcher_lookup";
   watcher.body = R"({"stream_name": ")" + body->stream_name + R"("})";
   watcher.peer_address = boost::asio::ip::make_address("192.0.2.99");
-  const auto answer = dispatch(router, watcher);
+  const auto answer = dispatch(io, router, watcher);
   if (answer.status != 200) std::abort();
   check_answer(answer.body, body->stream_name, *source.address);
   return 0;

@@ -32,7 +32,7 @@ class ClientHarness {
   bool read(std::span<const uint8_t> bytes) {
     input_ += bytes.size();
     events_.clear();
-    const Status status = dialogue_.feed(bytes, events_);
+    const Status status = dialogue_.feed(bytes, fuzz::collect_into(events_));
     for (const auto& event : events_) std::visit([this](const auto& e) { check(e); }, event);
     if (started_ != dialogue_.started()) std::abort();
     if (started_ && mode_ == ClientDialogueOptions::Mode::Publish && decide_.next()) publish_something();

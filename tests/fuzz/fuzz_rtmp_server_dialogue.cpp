@@ -32,7 +32,7 @@ class ServerHarness {
     input_ += bytes.size();
     const bool refused_before = dialogue_.refused();
     events_.clear();
-    const Status status = dialogue_.feed(bytes, events_);
+    const Status status = dialogue_.feed(bytes, fuzz::collect_into(events_));
     if (refused_before && (!events_.empty() || !dialogue_.refused())) std::abort();
     // First what the events say against what came before them, then the answers: a
     // server answers after the whole read, so a client may have closed the stream (or

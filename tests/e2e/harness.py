@@ -75,16 +75,26 @@ def program(name):
 
 # --------------------------------------------------------------------------- ports
 
+_handed_out = set()  # ports this process gave out: not yet bound by whoever got them
+
+
 def free_ports(count, host="127.0.0.1"):
-    """`count` distinct TCP ports nothing listens on right now (bound together, then freed)."""
+    """`count` distinct TCP ports nothing listens on right now (bound together, then freed),
+    none of them given out before by this process (a node's RTMP port is picked before its
+    API port, and neither is bound until the node starts)."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sockets = []
     try:
-        for _ in range(count):
+        ports = []
+        while len(ports) < count:
             s = socket.socket(family, socket.SOCK_STREAM)
             s.bind((host, 0))
             sockets.append(s)
-        return [s.getsockname()[1] for s in sockets]
+            port = s.getsockname()[1]
+            if port not in _handed_out:
+                ports.append(port)
+        _handed_out.update(ports)
+        return ports
     finally:
         for s in sockets:
             s.close()

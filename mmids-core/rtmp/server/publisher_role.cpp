@@ -14,6 +14,9 @@ PublisherRole::PublisherRole(std::weak_ptr<RtmpServer::State> server, std::share
 }
 
 void PublisherRole::request_approval(std::function<void(bool)> decided) {
+  // An approver that answers at once may have the connection drop this role (a refusal)
+  // before the lease is stored: it lives until then.
+  const auto self = shared_from_this();
   approval_ = ask_approval(*this, entry_.lock(), request_, fields_, std::move(decided));
 }
 

@@ -20,6 +20,9 @@ ViewerRole::ViewerRole(asio::io_context& io, std::weak_ptr<ServerConnection> con
 }
 
 void ViewerRole::request_approval(std::function<void(bool)> decided) {
+  // An approver that answers at once may have the connection drop this role (a refusal)
+  // before the lease is stored: it lives until then.
+  const auto self = shared_from_this();
   approval_ = ask_approval(*this, entry_.lock(), request_, fields_, std::move(decided));
 }
 

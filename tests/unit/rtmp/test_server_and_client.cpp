@@ -88,11 +88,17 @@ struct Relay {
                               "/live/" + key);
     REQUIRE(url.ok());
     RtmpPlayClient::Handlers handlers;
-    handlers.on_playing = [viewer] { viewer->playing = true; };
-    handlers.on_media = [viewer](media::MediaKind kind, uint32_t, const media::SharedBuffer& body) {
-      viewer->media.emplace_back(kind, body);
+    // Weakly: the viewer owns its client, which owns these handlers.
+    std::weak_ptr<Viewer> weak = viewer;
+    handlers.on_playing = [weak] {
+      if (auto v = weak.lock()) v->playing = true;
     };
-    handlers.on_closed = [viewer](const std::string& reason) { viewer->closed = reason; };
+    handlers.on_media = [weak](media::MediaKind kind, uint32_t, const media::SharedBuffer& body) {
+      if (auto v = weak.lock()) v->media.emplace_back(kind, body);
+    };
+    handlers.on_closed = [weak](const std::string& reason) {
+      if (auto v = weak.lock()) v->closed = reason;
+    };
     viewer->client = RtmpPlayClient::create(io, *url, std::move(options), std::move(handlers));
     viewer->client->start();
     return viewer;

@@ -131,7 +131,14 @@ asio::awaitable<ClientResult> exchange(Call& call, Stream& stream) {
   bhttp::response_parser<bhttp::string_body> parser;
   parser.header_limit(64 << 10);
   parser.body_limit(call.options.max_response_bytes);
-  co_await bhttp::async_read(stream, buffer, parser, token);
+  // The header first, then our own Content-Length check: Boost 1.81's eager parse (what
+  // async_read does) skips the parser's check when the body arrives in the header's read.
+  co_await bhttp::async_read_header(stream, buffer, parser, token);
+  if (!ec && !parser.is_done()) {
+    auto length = parser.content_length();
+    if (length && *length > call.options.max_response_bytes) co_return call.failure("response body too large", {});
+    co_await bhttp::async_read(stream, buffer, parser, token);
+  }
   if (ec == bhttp::error::body_limit) co_return call.failure("response body too large", {});
   if (ec) co_return call.failure("reading the response failed", ec);
 

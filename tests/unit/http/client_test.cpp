@@ -1,7 +1,11 @@
 // mmids-core/http client: errors, timeouts, the local address requests come from, TLS checks.
 #include "test_support.hpp"
 
+#include <boost/asio/write.hpp>
 #include <catch2/catch.hpp>
+
+#include <string>
+#include <thread>
 
 using namespace mmids::http;
 using namespace mmids::http::testing;
@@ -100,4 +104,63 @@ TEST_CASE("http: client runs many requests on one io_context", "[http]") {
   }
   io.run();
   CHECK(done == 20);
+}
+
+namespace {
+
+// A peer that answers one connection with `response`, written in one send (header and
+// body in the same segment, as small servers do).
+class OneShotPeer {
+ public:
+  explicit OneShotPeer(std::string response)
+      : acceptor_(io_, {boost::asio::ip::make_address("127.0.0.1"), 0}), response_(std::move(response)) {
+    thread_ = std::thread([this] {
+      boost::system::error_code ec;
+      boost::asio::ip::tcp::socket socket(io_);
+      acceptor_.accept(socket, ec);
+      if (ec) return;
+      char request[4096];
+      socket.read_some(boost::asio::buffer(request), ec);
+      boost::asio::write(socket, boost::asio::buffer(response_), ec);
+      socket.shutdown(boost::asio::ip::tcp::socket::shutdown_send, ec);
+    });
+  }
+  ~OneShotPeer() {
+    boost::system::error_code ignored;
+    acceptor_.close(ignored);
+    thread_.join();
+  }
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(acceptor_.local_endpoint().port()) + "/"; }
+
+ private:
+  boost::asio::io_context io_;
+  boost::asio::ip::tcp::acceptor acceptor_;
+  std::string response_;
+  std::thread thread_;
+};
+
+}  // namespace
+
+TEST_CASE("http: client refuses a response body over max_response_bytes", "[http]") {
+  ClientOptions options;
+  options.max_response_bytes = 1024;
+  const std::string body(4096, 'x');
+  SECTION("declared by Content-Length, sent with the header") {
+    OneShotPeer peer("HTTP/1.1 200 OK\r\nContent-Length: 4096\r\n\r\n" + body);
+    CHECK_THAT(get_sync(peer.url(), options).error(), Catch::Contains("response body too large"));
+  }
+  SECTION("chunked") {
+    OneShotPeer peer("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n1000\r\n" + body + "\r\n0\r\n\r\n");
+    CHECK_THAT(get_sync(peer.url(), options).error(), Catch::Contains("response body too large"));
+  }
+  SECTION("until the connection closes") {
+    OneShotPeer peer("HTTP/1.0 200 OK\r\n\r\n" + body);
+    CHECK_THAT(get_sync(peer.url(), options).error(), Catch::Contains("response body too large"));
+  }
+  SECTION("within the limit") {
+    OneShotPeer peer("HTTP/1.1 200 OK\r\nContent-Length: 1024\r\n\r\n" + body.substr(0, 1024));
+    auto result = get_sync(peer.url(), options);
+    REQUIRE(result.ok());
+    CHECK(result->body.size() == 1024);
+  }
 }

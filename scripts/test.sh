@@ -6,11 +6,17 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 case "${1:-}" in -h|--help) sed -n '2,5p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
+# Each phase says how long it took, so a slow CI run shows where the time went.
+phase_started=$SECONDS
+phase_done() { echo "test.sh: $1 took $((SECONDS - phase_started)) s"; phase_started=$SECONDS; }
 bash scripts/build.sh Release
+phase_done "install and Release build"
 bash scripts/build.sh Sanitize
+phase_done "Sanitize build"
 
 failed=()
 ctest --test-dir build --output-on-failure -j 2 "$@" || failed+=(Release)
+phase_done "Release tests"
 # Every report is fatal and says where: the e2e harness also fails a test whose processes
 # wrote one (tests/e2e/harness.py). LeakSanitizer runs when a program exits.
 (
@@ -19,6 +25,7 @@ ctest --test-dir build --output-on-failure -j 2 "$@" || failed+=(Release)
   export LSAN_OPTIONS="suppressions=$PWD/tests/lsan.supp:print_suppressions=0"
   ctest --test-dir build-sanitize --output-on-failure -j 2 "$@"
 ) || failed+=(Sanitize)
+phase_done "Sanitize tests"
 if [ ${#failed[@]} -gt 0 ]; then
   echo "test.sh: tests failed in: ${failed[*]}"
   exit 1

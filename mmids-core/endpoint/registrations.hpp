@@ -42,7 +42,9 @@ class ViewerSink {
   virtual ~ViewerSink() = default;
   [[nodiscard]] virtual uint64_t connection_id() const = 0;
   // Queues the notification for the viewer under the slow-viewer policy. NewStream
-  // makes the viewer wait for a keyframe (and keeps its timestamps continuous).
+  // makes the viewer wait for a keyframe (and keeps its timestamps continuous). Runs
+  // inside the fan-out's walk over its viewers: it never closes the viewer synchronously
+  // (a viewer too slow to keep posts its closing).
   virtual void send(const media::MediaNotification& notification) = 0;
   // The stream ended for good: the viewer is told so after what is queued (RTMP:
   // NetStream.Play.UnpublishNotify) and then closed, so players stop instead of freezing.

@@ -1,5 +1,7 @@
 #include "mmids-core/endpoint/viewer_queue.hpp"
 
+#include <algorithm>
+
 namespace mmids::endpoint {
 
 ViewerQueue::Verdict ViewerQueue::push(QueuedMessage entry, Clock::time_point now) {
@@ -30,6 +32,7 @@ ViewerQueue::Verdict ViewerQueue::push(QueuedMessage entry, Clock::time_point no
       break;
   }
   bytes_ += size;
+  if (entries_.full()) entries_.set_capacity(std::max<size_t>(kInitialCapacity, entries_.capacity() * 2));
   entries_.push_back(std::move(entry));
   return Verdict::Queued;
 }

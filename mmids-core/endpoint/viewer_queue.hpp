@@ -10,9 +10,10 @@
 // on the wire is the viewer's protocol's business.
 #include "mmids-core/media/notification.hpp"
 
+#include <boost/circular_buffer.hpp>
+
 #include <chrono>
 #include <cstddef>
-#include <deque>
 #include <optional>
 
 namespace mmids::endpoint {
@@ -54,7 +55,10 @@ class ViewerQueue {
   Verdict drop(Clock::time_point now);
 
   Limits limits_;
-  std::deque<QueuedMessage> entries_;
+  // A ring that doubles when full and keeps its storage: pushes and pops of the steady
+  // state allocate nothing (a deque allocates a block every few entries, per viewer).
+  static constexpr size_t kInitialCapacity = 16;
+  boost::circular_buffer<QueuedMessage> entries_;
   size_t bytes_ = 0;
   bool waiting_for_keyframe_ = true;
   std::optional<Clock::time_point> behind_since_;

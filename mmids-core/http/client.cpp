@@ -131,7 +131,7 @@ asio::awaitable<ClientResult> exchange(Call& call, Stream& stream) {
   bhttp::response_parser<bhttp::string_body> parser;
   parser.header_limit(64 << 10);
   parser.body_limit(call.options.max_response_bytes);
-  // The header first, then our own Content-Length check: Boost 1.81's eager parse (what
+  // The header first, then our own Content-Length check: Boost 1.74's eager parse (what
   // async_read does) skips the parser's check when the body arrives in the header's read.
   co_await bhttp::async_read_header(stream, buffer, parser, token);
   if (!ec && !parser.is_done()) {

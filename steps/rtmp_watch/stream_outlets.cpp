@@ -1,14 +1,18 @@
 #include "steps/rtmp_watch/stream_outlets.hpp"
 
+#include <algorithm>
+
 namespace mmids::steps {
 namespace {
 
-std::vector<std::shared_ptr<endpoint::ViewerSink>> snapshot(
-    const std::map<uint64_t, std::shared_ptr<endpoint::ViewerSink>>& viewers) {
-  std::vector<std::shared_ptr<endpoint::ViewerSink>> out;
-  out.reserve(viewers.size());
-  for (const auto& [connection, viewer] : viewers) out.push_back(viewer);
-  return out;
+using Viewers = std::vector<std::shared_ptr<endpoint::ViewerSink>>;
+
+// A copy to walk when what is called may add or remove viewers (ending or closing them).
+Viewers snapshot(const Viewers& viewers) { return viewers; }
+
+Viewers::iterator find_viewer(Viewers& viewers, uint64_t connection_id) {
+  return std::find_if(viewers.begin(), viewers.end(),
+                      [connection_id](const auto& viewer) { return viewer->connection_id() == connection_id; });
 }
 
 }  // namespace
@@ -50,7 +54,7 @@ void StreamOutlets::deliver(const media::MediaNotification& notification) {
     target.stream_id = id;
     target.cache.clear();
     target.grace.cancel();
-    for (const auto& [connection, viewer] : target.viewers) viewer->send(notification);
+    for (const auto& viewer : target.viewers) viewer->send(notification);
     if (started_) started_(key);
     return;
   }
@@ -64,18 +68,19 @@ void StreamOutlets::deliver(const media::MediaNotification& notification) {
     key_of_stream_.erase(key_it);
     target->stream_id = 0;
     target->cache.clear();
-    for (const auto& [connection, viewer] : target->viewers) viewer->send(notification);
+    for (const auto& viewer : target->viewers) viewer->send(notification);
     if (!target->viewers.empty()) start_grace(key, target);
     forget_if_idle(key);
     return;
   }
   target->cache.add(notification);
-  for (const auto& [connection, viewer] : target->viewers) viewer->send(notification);
+  for (const auto& viewer : target->viewers) viewer->send(notification);
 }
 
 void StreamOutlets::add_viewer(const std::shared_ptr<endpoint::ViewerSink>& viewer, const std::string& key) {
   Outlet& target = outlet(key);
-  target.viewers[viewer->connection_id()] = viewer;
+  if (auto it = find_viewer(target.viewers, viewer->connection_id()); it != target.viewers.end()) *it = viewer;
+  else target.viewers.push_back(viewer);
   if (target.stream_id == 0) return;  // the viewer waits for the stream to start
   viewer->send(media::NewStream{target.stream_id, key});
   target.cache.replay([&viewer](const media::MediaNotification& cached) { viewer->send(cached); });
@@ -84,7 +89,8 @@ void StreamOutlets::add_viewer(const std::shared_ptr<endpoint::ViewerSink>& view
 void StreamOutlets::remove_viewer(uint64_t connection_id, const std::string& key) {
   auto it = outlets_.find(key);
   if (it == outlets_.end()) return;
-  it->second->viewers.erase(connection_id);
+  auto& viewers = it->second->viewers;
+  if (auto viewer = find_viewer(viewers, connection_id); viewer != viewers.end()) viewers.erase(viewer);
   if (it->second->viewers.empty()) it->second->grace.cancel();
   forget_if_idle(key);
 }

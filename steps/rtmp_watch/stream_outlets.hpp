@@ -13,6 +13,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace mmids::steps {
 
@@ -46,7 +47,10 @@ class StreamOutlets {
         : cache(options.gop_limits, options.keep_gop), grace(io) {}
     media::StreamId stream_id = 0;  // 0: no stream feeds the key now
     media::GopCache cache;
-    std::map<uint64_t, std::shared_ptr<endpoint::ViewerSink>> viewers;
+    // A vector: every packet walks all of them, and contiguous is what that walk wants. The
+    // walk relies on ViewerSink::send never adding or removing a viewer (sinks post their
+    // closing); end() and close() may, so they walk a snapshot.
+    std::vector<std::shared_ptr<endpoint::ViewerSink>> viewers;
     asio::steady_timer grace;  // runs while no stream feeds a key that has viewers
   };
   Outlet& outlet(const std::string& key);

@@ -12,7 +12,6 @@ namespace {
 
 // Message header length by chunk format (fmt 0..3).
 constexpr size_t kMessageHeaderLength[4] = {11, 7, 3, 0};
-constexpr uint32_t kExtendedTimestampMarker = 0xFFFFFF;
 
 size_t basic_header_length(uint8_t first) {
   const uint8_t low = first & 0x3F;

@@ -9,7 +9,6 @@ namespace mmids::rtmp {
 
 namespace {
 
-constexpr uint32_t kExtendedTimestampMarker = 0xFFFFFF;
 constexpr uint32_t kMaxMessageLength = 0xFFFFFF;
 
 // Appends a basic header (1, 2 or 3 bytes by chunk stream id) to a small buffer.

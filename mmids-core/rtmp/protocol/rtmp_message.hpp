@@ -7,6 +7,9 @@
 
 namespace mmids::rtmp {
 
+// A chunk header's timestamp field at this value means "the real one follows in 4 bytes".
+inline constexpr uint32_t kExtendedTimestampMarker = 0xFFFFFF;
+
 struct RtmpMessage {
   uint32_t chunk_stream_id = 0;    // 2..65599
   uint8_t type_id = 0;             // see message_type

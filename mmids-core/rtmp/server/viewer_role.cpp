@@ -76,9 +76,14 @@ void ViewerRole::end(std::string_view description) {
 void ViewerRole::push(endpoint::QueuedMessage entry) {
   const auto kind = entry.kind;
   const auto verdict = queue_.push(std::move(entry), endpoint::ViewerQueue::Clock::now());
-  if (verdict == endpoint::ViewerQueue::Verdict::Queued &&
-      (kind == endpoint::QueuedKind::VideoKeyframe || kind == endpoint::QueuedKind::Audio)) {
+  const bool starts = !started_ && verdict == endpoint::ViewerQueue::Verdict::Queued &&
+                      (kind == endpoint::QueuedKind::VideoKeyframe || kind == endpoint::QueuedKind::Audio);
+  if (starts) {
     started_ = true;
+    // The first picture does not wait for the batch: a joining viewer (or a pull feeding
+    // a playback node, one batch per hop) starts at once, the GOP replay in one write.
+    if (auto connection = connection_.lock()) connection->flush_soon();
+    return;
   }
   if (verdict == endpoint::ViewerQueue::Verdict::Disconnect) {
     // Posted: we are inside the stream's fan-out loop, which closing would disturb.

@@ -59,6 +59,11 @@ void RtmpConnection::request_batched_flush() {
   batcher->schedule(shared_from_this());
 }
 
+void RtmpConnection::flush_soon() {
+  if (closed_ || !transport_) return;
+  asio::post(transport_->executor(), [self = shared_from_this()] { self->request_flush(); });
+}
+
 void RtmpConnection::batch_due() {
   batch_scheduled_ = false;
   request_flush();

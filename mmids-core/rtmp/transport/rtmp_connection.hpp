@@ -35,6 +35,9 @@ class RtmpConnection : public std::enable_shared_from_this<RtmpConnection> {
   // whatever else is queued by then (and a write finishing meanwhile leaves it to the
   // tick); without one, as request_flush().
   void request_batched_flush();
+  // Writes what is queued once the current handler returns, without waiting for the
+  // batcher: what one call queues (a GOP replay) leaves in one write, promptly.
+  void flush_soon();
   // The write batcher's tick (WriteBatcher only).
   void batch_due();
 

@@ -390,3 +390,19 @@ TEST_CASE("in process: with merged writes every message still reaches the player
   CHECK(viewer->media[1].second == avc_frame(true, 30000, 1));
   for (uint32_t i = 1; i <= 20; ++i) CHECK(viewer->media[1 + i].second == avc_frame(false, 900, uint8_t(i)));
 }
+
+TEST_CASE("in process: a viewer's first picture does not wait for the write batch", "[rtmp][connection]") {
+  RtmpServerOptions options;
+  options.write_batch = 60s;  // a tick that never comes within the test
+  Relay relay(options);
+  auto publisher = relay.publish("cam");
+  auto viewer = relay.play("cam");
+  REQUIRE(relay.run_until([&] { return viewer->playing && relay.viewers.size() == 1; }));
+  publisher->send_media(media::MediaKind::Video, 0, avc_sequence_header());
+  publisher->send_media(media::MediaKind::Video, 0, avc_frame(true, 30000, 1));
+  REQUIRE(relay.run_until([&] { return viewer->media.size() == 2; }));
+  CHECK(viewer->media[1].second == avc_frame(true, 30000, 1));
+  // What follows the first picture does wait for the tick.
+  publisher->send_media(media::MediaKind::Video, 33, avc_frame(false, 900, 2));
+  CHECK_FALSE(relay.run_until([&] { return viewer->media.size() == 3; }, 300ms));
+}

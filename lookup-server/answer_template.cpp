@@ -1,14 +1,15 @@
 #include "lookup-server/answer_template.hpp"
 
 #include "lookup-server/source_address.hpp"
-#include "lookup-server/stream_name.hpp"
 #include "mmids-core/common/asio.hpp"
+#include "mmids-core/endpoint/stream_key.hpp"
 
 #include <stdexcept>
 
 namespace mmids::lookup {
 
-bool is_valid_pull_app(std::string_view app) { return is_valid_stream_name(app); }
+// An app is written into the pull URL beside the stream key: the same alphabet is safe there.
+bool is_valid_pull_app(std::string_view app) { return !endpoint::stream_key_problem(app); }
 
 AnswerTemplate::AnswerTemplate(std::string_view text) {
   std::size_t position = 0;
@@ -41,7 +42,9 @@ AnswerTemplate::AnswerTemplate(std::string_view text) {
 }
 
 std::string AnswerTemplate::render(const AnswerValues& values) const {
-  if (!is_valid_stream_name(values.stream_name)) throw std::invalid_argument("invalid stream name");
+  if (auto problem = endpoint::stream_key_problem(values.stream_name)) {
+    throw std::invalid_argument("invalid stream name: " + *problem);
+  }
   if (!is_valid_pull_app(values.pull_app)) throw std::invalid_argument("invalid pull app");
   auto ip = net::parse_address(values.ip);
   if (!ip.ok()) throw std::invalid_argument("ingestion address is not a routable IP address");

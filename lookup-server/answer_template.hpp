@@ -1,7 +1,7 @@
 #pragma once
 // lookup-server: the workflow text /watcher_lookup answers with. The template is checked
 // once, when the config loads; rendering only inserts values that were validated (stream
-// names from a small alphabet, IP addresses, the configured pull app and port).
+// names the nodes accept as stream keys, IP addresses, the configured pull app and port).
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -16,7 +16,7 @@ inline constexpr std::string_view kDefaultAnswerTemplate =
     "}\n";
 
 struct AnswerValues {
-  std::string stream_name;  // must satisfy is_valid_stream_name
+  std::string stream_name;  // must be accepted by endpoint::stream_key_problem
   std::string ip;           // the ingestion node's IP address, as text (no brackets)
   std::string pull_app = "pull_source";
   uint16_t rtmp_port = 1935;
@@ -43,7 +43,7 @@ class AnswerTemplate {
   std::vector<Part> parts_;
 };
 
-// [A-Za-z0-9_.-]{1,128}: the RTMP app the ingestion nodes offer streams on.
+// The RTMP app the ingestion nodes offer streams on: what a stream key may be ([A-Za-z0-9_.-]{1,128}).
 [[nodiscard]] bool is_valid_pull_app(std::string_view app);
 
 }  // namespace mmids::lookup

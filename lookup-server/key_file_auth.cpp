@@ -1,6 +1,7 @@
 #include "lookup-server/key_file_auth.hpp"
 
 #include "lookup-server/stream_name.hpp"
+#include "mmids-core/endpoint/stream_key.hpp"
 #include "mmids-core/signing/hmac.hpp"
 
 #include <spdlog/spdlog.h>
@@ -29,7 +30,7 @@ Result<std::unordered_map<std::string, std::string>> parse_key_file(std::string_
     std::string stream(line.substr(0, space));
     std::string_view secret = line.substr(space);
     while (!secret.empty() && (secret.front() == ' ' || secret.front() == '\t')) secret.remove_prefix(1);
-    if (!is_valid_stream_name(stream)) return Error(where + "stream name must be 1 to 128 of A-Z a-z 0-9 _ . -");
+    if (auto problem = endpoint::stream_key_problem(stream)) return Error(where + "stream name: " + *problem);
     if (secret.find_first_of(" \t") != std::string_view::npos) return Error(where + "the secret may not hold spaces");
     if (!keys.emplace(std::move(stream), std::string(secret)).second) return Error(where + "stream listed twice");
   }

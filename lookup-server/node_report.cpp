@@ -1,6 +1,6 @@
 #include "lookup-server/node_report.hpp"
 
-#include "lookup-server/stream_name.hpp"
+#include "mmids-core/endpoint/stream_key.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -55,8 +55,9 @@ StreamReport stream_of(const json& item, const std::string& where) {
   if (!item.is_object()) throw Refused{where + "must be an object"};
   StreamReport stream;
   auto name = item.find("name");
-  if (name == item.end() || !name->is_string() || !is_valid_stream_name(name->get_ref<const std::string&>())) {
-    throw Refused{where + "name must be 1 to 128 characters from A-Z a-z 0-9 _ . -"};
+  if (name == item.end() || !name->is_string()) throw Refused{where + "name must be a string"};
+  if (auto problem = endpoint::stream_key_problem(name->get_ref<const std::string&>())) {
+    throw Refused{where + "name: " + *problem};
   }
   stream.name = name->get<std::string>();
   stream.source = text_of(item, "source", where);

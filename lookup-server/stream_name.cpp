@@ -1,20 +1,11 @@
 #include "lookup-server/stream_name.hpp"
 
+#include "mmids-core/endpoint/stream_key.hpp"
 #include "mmids-core/net/address.hpp"
 
 #include <nlohmann/json.hpp>
 
-#include <algorithm>
-
 namespace mmids::lookup {
-
-bool is_valid_stream_name(std::string_view name) {
-  if (name.empty() || name.size() > kMaxStreamNameLength) return false;
-  return std::all_of(name.begin(), name.end(), [](char c) {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' ||
-           c == '.' || c == '-';
-  });
-}
 
 Result<LookupBody> parse_lookup_body(std::string_view body) {
   // The server bounds the body size; nlohmann's parser and destructor are not recursive, so
@@ -33,9 +24,7 @@ Result<LookupBody> parse_lookup_body(std::string_view body) {
     return Error("body must have a string \"stream_name\"");
   }
   const auto& name = it->get_ref<const std::string&>();
-  if (!is_valid_stream_name(name)) {
-    return Error("stream_name must be 1 to 128 characters from A-Z a-z 0-9 _ . -");
-  }
+  if (auto problem = endpoint::stream_key_problem(name)) return Error("stream_name: " + *problem);
   LookupBody result{name, {}, {}, false};
   if (auto client = json.find("client_address"); client != json.end() && !client->is_null()) {
     if (!client->is_string() || !net::parse_address(client->get_ref<const std::string&>()).ok()) {

@@ -1,6 +1,7 @@
 #pragma once
 // lookup-server: what a lookup request body must be. A stream name lands in another node's
-// config (the watcher answer), so only a small, inert alphabet gets through.
+// config (the watcher answer), so only names the nodes themselves accept as stream keys get
+// through: endpoint::stream_key_problem is the one rule, and its reason is the answer's.
 #include "mmids-core/common/result.hpp"
 
 #include <optional>
@@ -9,13 +10,8 @@
 
 namespace mmids::lookup {
 
-inline constexpr std::size_t kMaxStreamNameLength = 128;
-
-// [A-Za-z0-9_.-]{1,128}
-[[nodiscard]] bool is_valid_stream_name(std::string_view name);
-
 struct LookupBody {
-  std::string stream_name;     // a valid name
+  std::string stream_name;     // a name endpoint::stream_key_problem accepts
   std::string client_address;  // the publisher's or viewer's IP as the node saw it; "" when not sent
   std::string query;           // its RTMP URL's query string, raw ("token=...&x=1"); "" when not sent
   bool refresh = false;        // the node's heartbeat re-ask for a client it already serves
@@ -24,6 +20,7 @@ struct LookupBody {
 // The body of POST/DELETE /publisher_lookup and /watcher_lookup: a JSON object with a
 // string "stream_name" and, optionally, string "client_address" (an IP address) and
 // "query", and boolean "refresh". Other members are ignored. The error is safe to echo: it never quotes the input.
+// A refused name's error is "stream_name: " and the node's reason ("stream key holds a space").
 [[nodiscard]] Result<LookupBody> parse_lookup_body(std::string_view body);
 
 // The first value of name in a URL query ("a=1&token=x%2Dy" -> "x-y"), percent-decoded

@@ -1,6 +1,6 @@
 #include "lookup-server/token_command.hpp"
 
-#include "lookup-server/stream_name.hpp"
+#include "mmids-core/endpoint/stream_key.hpp"
 #include "mmids-core/signing/request_signature.hpp"
 #include "mmids-core/signing/secret_file.hpp"
 #include "mmids-core/signing/stream_token.hpp"
@@ -41,8 +41,8 @@ int run_token_command(int argc, const char* const argv[], std::ostream& out, std
     return 2;
   }
   const auto stream = values["stream"].as<std::string>();
-  if (!is_valid_stream_name(stream)) {
-    err << "mmids-lookup token: --stream must be 1 to 128 characters from A-Z a-z 0-9 _ . -\n";
+  if (auto problem = endpoint::stream_key_problem(stream)) {
+    err << "mmids-lookup token: --stream: " << *problem << "\n";
     return 2;
   }
   const long valid = values["valid"].as<long>();

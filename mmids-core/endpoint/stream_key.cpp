@@ -4,6 +4,15 @@
 
 namespace mmids::endpoint {
 
+namespace {
+
+bool in_alphabet(char c) {
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.' ||
+         c == '-';
+}
+
+}  // namespace
+
 std::optional<std::string> stream_key_problem(std::string_view key) {
   if (key.empty()) return "empty stream key";
   if (key.size() > kMaxStreamKeyBytes) {
@@ -14,10 +23,13 @@ std::optional<std::string> stream_key_problem(std::string_view key) {
   if (key == "." || key == "..") return "stream key names a directory";
   for (char c : key) {
     auto byte = static_cast<unsigned char>(c);
+    if (in_alphabet(c)) continue;
     if (byte < 0x20 || byte == 0x7F) return "stream key holds a control character";
     if (c == ' ') return "stream key holds a space";
     if (c == '/' || c == '\\') return "stream key holds a path separator";
     if (c == '"') return "stream key holds a quote";
+    if (byte >= 0x80) return "stream key holds a non-ASCII character (allowed: A-Z a-z 0-9 _ . -)";
+    return std::string("stream key holds '") + c + "' (allowed: A-Z a-z 0-9 _ . -)";
   }
   return std::nullopt;
 }

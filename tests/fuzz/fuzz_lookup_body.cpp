@@ -18,7 +18,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   auto body = parse_lookup_body(input);
   if (body.ok()) {
     const auto& name = body->stream_name;
-    if (!is_valid_stream_name(name)) std::abort();
+    // The alphabet written out again here, not the rule's code: what may reach an answer.
+    if (name.empty() || name.size() > 128 || name == "." || name == ".." ||
+        name.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-") != std::string::npos) {
+      std::abort();
+    }
     static const AnswerTemplate answer;
     std::string text = answer.render({name, "10.0.0.1"});
     std::string expected = "workflow ingest_" + name + " {\n    ffmpeg_pull location=rtmp://10.0.0.1/pull_source/" +

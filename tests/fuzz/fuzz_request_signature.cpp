@@ -7,6 +7,7 @@
 #include "lookup-server/key_file_auth.hpp"
 #include "lookup-server/node_report.hpp"
 #include "lookup-server/stream_name.hpp"
+#include "mmids-core/endpoint/stream_key.hpp"
 #include "mmids-core/logging/json_formatter.hpp"
 #include "mmids-core/signing/hmac.hpp"
 #include "mmids-core/signing/request_signature.hpp"
@@ -52,7 +53,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   auto report = lookup::parse_node_report(input);
   if (report.ok()) {
     for (const auto& stream : report->streams) {
-      if (!lookup::is_valid_stream_name(stream.name)) std::abort();
+      if (endpoint::stream_key_problem(stream.name)) std::abort();
     }
   }
   auto split = log::split_fields(input);

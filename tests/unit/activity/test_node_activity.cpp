@@ -58,7 +58,7 @@ TEST_CASE("activity: a snapshot lists viewers under their stream with codecs, ra
   CHECK(snapshot.totals.dropped_frames == 7);
 }
 
-TEST_CASE("activity: clients gone keep their bytes in the totals; a stream ended leaves the book", "[activity]") {
+TEST_CASE("activity: clients gone keep their bytes in the totals, a stream ended leaves the book", "[activity]") {
   auto book = std::make_shared<NodeActivity>();
   auto stream = book->add_stream(StreamInfo{"cam1", "pull", "rtmp://10.0.0.5/pull_source/cam1"});
   auto viewer = book->add_client(client(7, ClientRole::viewer, "rtmp", "cam1", std::chrono::steady_clock::now()));
@@ -88,7 +88,7 @@ TEST_CASE("activity: of two sources of one name, the newest is the stream", "[ac
   CHECK(snapshot.streams[0].info.source == "10.0.0.6:6000");
 }
 
-TEST_CASE("activity: kick closes a client through its owner; unknown ids are refused", "[activity]") {
+TEST_CASE("activity: kick closes a client through its owner, unknown ids are refused", "[activity]") {
   auto book = std::make_shared<NodeActivity>();
   auto viewer = book->add_client(client(9, ClientRole::viewer, "rtmp", "cam1", std::chrono::steady_clock::now()));
   std::string told;

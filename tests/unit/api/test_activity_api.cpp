@@ -93,7 +93,7 @@ TEST_CASE("activity api: GET /clients lists every connection with its role", "[a
   CHECK(body["clients"][3]["stream"] == "cam1");
 }
 
-TEST_CASE("activity api: DELETE /clients/ID kicks that client only; unknown ids are 404", "[api][activity]") {
+TEST_CASE("activity api: DELETE /clients/ID kicks that client only, unknown ids are 404", "[api][activity]") {
   Node node;
   CHECK(ask(node.router, "DELETE", "/clients/3").status == 200);
   auto body = nlohmann::json::parse(ask(node.router, "GET", "/streams").body);

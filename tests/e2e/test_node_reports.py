@@ -64,6 +64,16 @@ class NodeReportsTest(harness.E2ETestCase):
         self.assertEqual(by_address[cluster.playback_host(1)]["viewers"], 3)
         self.assertFalse(by_address[cluster.playback_host(1)]["stale"])
 
+        # The playback node's own metrics agree, and show its one pull and its lookup.
+        metrics = harness.http_request(
+            "GET", f"http://{cluster.playback_host(1)}:{cluster.playback_api_port(1)}/metrics").text
+        for sample in ('mmids_stream_viewers{stream="rep"} 3', 'mmids_pulls{stream="rep"} 1',
+                       'mmids_connections{role="pull"} 1'):
+            self.assertIn(sample + "\n", metrics)
+        # At least the first lookup (a pull that restarts makes the node ask again).
+        self.assertRegex(metrics, r'mmids_reactor_requests_total\{outcome="valid",reactor="watchers"\} [1-9]')
+        self.assertRegex(metrics, r'mmids_reactor_request_seconds_count\{reactor="watchers"\} [1-9]')
+
         # A viewer leaves: the next report says so.
         players[2].stop()
         harness.wait_until(lambda: (playback_viewers(cluster, "rep") or {}).get("viewers") == 2, timeout=15,

@@ -1,6 +1,7 @@
 #include "node/config_check.hpp"
 
 #include "mmids-core/config/parser.hpp"
+#include "mmids-core/signing/secret_file.hpp"
 #include "reactor/reactor_manager.hpp"
 #include "steps/builtin_steps.hpp"
 
@@ -22,6 +23,11 @@ CheckedConfig check_parsed(config::ParseResult parsed, std::string_view file_nam
   // Settings errors name their file, line and column themselves (from the parse).
   for (auto& error : settings.errors) checked.errors.push_back(error);
   for (auto& warning : settings.warnings) checked.warnings.push_back(warning + " (warning)");
+  if (!checked.settings.report_secret_file.empty()) {
+    if (auto secret = signing::read_secret_file(checked.settings.report_secret_file); !secret.ok()) {
+      checked.errors.push_back("setting 'report_secret_file': " + secret.error());
+    }
+  }
 
   asio::io_context io;
   workflows::StepRegistry registry;

@@ -28,7 +28,9 @@ struct Reactor::Requester {
 
 // One executor call. The entry holds the call in flight; the call's callbacks hold it (and
 // the entry) weakly, so the answer to a call that was superseded or dropped is ignored.
-struct Reactor::Call {};
+struct Reactor::Call {
+  std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+};
 
 // Everything about one stream name, owned by the Reactor's map only: callbacks (timers,
 // executor answers, requesters' leases) hold it weakly, so while it locks, the Reactor that
@@ -158,7 +160,12 @@ void Reactor::ask(const EntryPtr& entry) {
   });
 }
 
+void Reactor::observe(const EntryPtr& entry, std::string_view outcome) {
+  if (observer_ && entry->call) observer_(name_, outcome, std::chrono::steady_clock::now() - entry->call->started);
+}
+
 void Reactor::on_answer(const EntryPtr& entry, ExecutorAnswer answer) {
+  observe(entry, answer.valid ? "valid" : answer.unreachable ? "unreachable" : "invalid");
   entry->call.reset();
   entry->deadline_timer.cancel();
   entry->last_answer_at = std::chrono::steady_clock::now();
@@ -177,6 +184,7 @@ void Reactor::on_answer(const EntryPtr& entry, ExecutorAnswer answer) {
 }
 
 void Reactor::on_deadline(const EntryPtr& entry) {
+  observe(entry, "timeout");
   entry->call.reset();  // a late answer of this call is ignored
   if (entry->verdict) {
     spdlog::warn("{} re-ask got no answer within {} ms; keeping the current workflows", entry->fields,

@@ -25,6 +25,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace mmids::reactor {
@@ -93,6 +94,13 @@ class Reactor {
   static constexpr std::chrono::milliseconds kDefaultForgetDelay{1000};
   void set_forget_delay(std::chrono::milliseconds delay) { forget_delay_ = delay; }
 
+  // Told of every executor call when it ends: "valid", "invalid", "unreachable" (every
+  // attempt failed) or "timeout" (the answer deadline passed), and how long it took (the
+  // node's metrics). Called on the io thread; must not destroy the Reactor.
+  using RequestObserver =
+      std::function<void(const std::string& reactor, std::string_view outcome, std::chrono::steady_clock::duration took)>;
+  void set_request_observer(RequestObserver observer) { observer_ = std::move(observer); }
+
  private:
   struct Requester;
   struct Entry;
@@ -102,6 +110,7 @@ class Reactor {
   void ask(const EntryPtr& entry);
   void on_answer(const EntryPtr& entry, ExecutorAnswer answer);
   void on_deadline(const EntryPtr& entry);
+  void observe(const EntryPtr& entry, std::string_view outcome);
   void apply_valid(const EntryPtr& entry, std::vector<config::WorkflowDefinition> answer);
   void apply_invalid(const EntryPtr& entry);
   void schedule_next_ask(const EntryPtr& entry);
@@ -119,6 +128,7 @@ class Reactor {
   workflows::WorkflowManager& workflows_;
   std::chrono::milliseconds answer_deadline_ = kDefaultAnswerDeadline;
   std::chrono::milliseconds forget_delay_ = kDefaultForgetDelay;
+  RequestObserver observer_;
   // Names whose "forget" waits out forget_delay_; a new request for the name cancels it.
   std::map<std::string, std::unique_ptr<asio::steady_timer>> pending_forgets_;
   std::map<std::string, EntryPtr> entries_;                 // stream name -> its state

@@ -86,6 +86,7 @@ void ReactorManager::configure(const std::vector<config::ReactorDefinition>& rea
                                                    std::chrono::seconds(reactor.update_interval_seconds), workflows_);
     // The executor's own schedule ends every call first; the deadline is the backstop.
     built_reactor->set_answer_deadline(worst_case + std::chrono::seconds(5));
+    built_reactor->set_request_observer(observer_);
     spdlog::info("[reactor={}] simple_http {} update_interval={}s{}{}", reactor.name, options.url,
                  reactor.update_interval_seconds, options.bind_address.empty() ? "" : " from " + options.bind_address,
                  options.secret.empty() ? "" : ", signed");
@@ -113,6 +114,11 @@ void ReactorManager::report_source_failure(const std::string& workflow_name) {
     }
   }
   spdlog::debug("[workflow={}] source failed; no reactor created it", workflow_name);
+}
+
+void ReactorManager::set_request_observer(Reactor::RequestObserver observer) {
+  observer_ = std::move(observer);
+  for (auto& [name, reactor] : reactors_) reactor->set_request_observer(observer_);
 }
 
 void ReactorManager::set_executor_timing(std::chrono::milliseconds request_timeout,

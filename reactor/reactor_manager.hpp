@@ -51,12 +51,16 @@ class ReactorManager {
   void set_executor_timing(std::chrono::milliseconds request_timeout,
                            std::vector<std::chrono::milliseconds> retry_delays);
 
+  // Every reactor's calls, built and to be built, are told to `observer` (the node's metrics).
+  void set_request_observer(Reactor::RequestObserver observer);
+
  private:
   asio::io_context& io_;
   workflows::WorkflowManager& workflows_;
   settings::NodeSettings settings_;
   SimpleHttpOptions timing_;  // only request_timeout and retry_delays are used
   std::map<std::string, std::unique_ptr<Reactor>> reactors_;
+  Reactor::RequestObserver observer_;
 };
 
 }  // namespace mmids::reactor

@@ -68,7 +68,7 @@ wait_for_port "$lookup_address" "$lookup_port"
 
 node() {  # node ROLE INDEX ADDRESS
   MMIDS_BIND_ADDRESS="$3" MMIDS_API_ADDRESS="$3" MMIDS_LOOKUP_URL="http://$lookup_address:$lookup_port" \
-    MMIDS_PUBLISHER_REFRESH=10 start "$1-$2" "$bin/mmids" --config "configs/$1.config"
+    MMIDS_PUBLISHER_REFRESH=10 MMIDS_NODE_NAME="$1-$2" MMIDS_REPORT_INTERVAL=5 start "$1-$2" "$bin/mmids" --config "configs/$1.config"
 }
 for i in $(seq "$ingestion"); do node ingestion "$i" "127.0.1.$i"; done
 for i in $(seq "$playback"); do node playback "$i" "127.0.2.$i"; done

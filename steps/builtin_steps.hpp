@@ -1,5 +1,6 @@
 #pragma once
 // The step types a node offers, and what they need from the node to work.
+#include "mmids-core/activity/node_activity.hpp"
 #include "mmids-core/common/asio.hpp"
 #include "mmids-core/settings/node_settings.hpp"
 #include "mmids-core/workflows/step_registry.hpp"
@@ -26,6 +27,7 @@ struct StepServices {
   rtmp::RtmpServer* rtmp = nullptr;
   http_viewers::HttpViewerServer* http_viewers = nullptr;  // HTTP-FLV and HLS viewers (rtmp_watch http_port=)
   reactor::ReactorManager* reactors = nullptr;
+  std::shared_ptr<activity::NodeActivity> activity;  // the node's book: pulls enter it; null: none
 };
 
 // The reactor a step argument names. Throws StepArgumentError naming `argument` when the

@@ -49,6 +49,9 @@ class ViewerQueue {
   void wait_for_keyframe() { waiting_for_keyframe_ = true; }
 
   [[nodiscard]] uint64_t dropped() const { return dropped_; }
+  // Whether a verdict was the slow-viewer policy at work (not a new viewer's wait for its
+  // first keyframe): what the node counts as frames dropped for a viewer that cannot keep up.
+  [[nodiscard]] bool dropped_behind(Verdict verdict) const { return verdict != Verdict::Queued && behind(); }
   [[nodiscard]] bool behind() const { return behind_since_.has_value(); }
 
  private:

@@ -18,13 +18,21 @@ FlvViewer::FlvViewer(const std::shared_ptr<HttpViewerServer::State>& server, con
       request_(std::move(request)),
       fields_(viewer_fields(*entry, request_, "flv")),
       start_timer_(server->io),
-      queue_(server->options.viewer_limits) {}
+      queue_(server->options.viewer_limits),
+      accounting_(activity::track_client(
+          server->options.activity,
+          activity::ClientInfo{request_.connection_id, activity::ClientRole::viewer, "flv",
+                               net::endpoint_text(request_.peer_address, request_.peer_port), request_.app,
+                               request_.stream_key, since_})) {}
 
 void FlvViewer::begin(http::Responder respond) {
   respond_ = std::move(respond);
   // Until the answer is given, the request in flight owns the viewer (as a Beast handler
   // owns its session): while the approver thinks, nothing else holds it.
   in_flight_ = shared_from_this();
+  accounting_.client().on_kick([weak = weak_from_this()](std::string_view reason) {
+    if (auto viewer = weak.lock()) viewer->end(reason);
+  });
   auto lease = ask_approval<FlvViewer>(entry_.lock(), request_, shared_from_this(),
                                        [](FlvViewer& viewer, bool approved) { viewer.decided(approved); });
   if (phase_ != Phase::Stopped) approval_ = std::move(lease);  // refused at once: given back now
@@ -36,6 +44,7 @@ void FlvViewer::decided(bool approved) {
   if (!approved || !entry) return refuse(404, "stream not found");
   phase_ = Phase::Starting;
   joined_ = true;
+  accounting_.playing(std::chrono::steady_clock::now());
   // The fan-out replays its GOP cache into send() from here: the answer is posted.
   if (entry->registration.on_viewer_joined) entry->registration.on_viewer_joined(shared_from_this(), request_.stream_key);
   if (phase_ != Phase::Starting) return;
@@ -59,10 +68,10 @@ void FlvViewer::send(const media::MediaNotification& notification) {
 }
 
 void FlvViewer::push(endpoint::QueuedMessage entry) {
-  if (queue_.push(std::move(entry), endpoint::ViewerQueue::Clock::now()) == endpoint::ViewerQueue::Verdict::Disconnect) {
+  if (accounting_.push(queue_, std::move(entry), endpoint::ViewerQueue::Clock::now()) ==
+      endpoint::ViewerQueue::Verdict::Disconnect) {
     // Posted: we are inside the stream's fan-out loop, which ending would disturb.
-    const std::string reason = "viewer too slow: stayed behind its " + std::to_string(queue_.bytes()) +
-                               " byte queue, " + std::to_string(queue_.dropped()) + " packets dropped";
+    const std::string reason = endpoint::too_slow_reason(queue_);
     asio::post(start_timer_.get_executor(), [weak = weak_from_this(), reason] {
       if (auto viewer = weak.lock()) viewer->end(reason);
     });
@@ -102,6 +111,7 @@ bool FlvViewer::next(Spans& out) {
     writer_.write_file_header(out_);
   }
   while (!queue_.empty() && out_.size() < kMaxWriteBytes) write_entry(queue_.pop());
+  accounting_.client().counters.bytes_out += out_.size();
   out_.spans_into(out);
   return true;  // a live stream has no end
 }
@@ -167,6 +177,7 @@ void FlvViewer::stop(std::string_view reason) {
   if (was_playing) spdlog::info("{} stopped playing: {}", fields_, end_reason_.empty() ? reason : end_reason_);
   approval_.reset();
   control_ = {};
+  accounting_.client().end();
   in_flight_.reset();  // every caller holds the viewer: it outlives this call
 }
 

@@ -10,6 +10,7 @@
 // (none within start_timeout: 503) -> 200 and the body, from the GOP cache's keyframe ->
 // ended by the peer, a write deadline, the slow-viewer policy or the registrant.
 #include "mmids-core/containers/flv_writer.hpp"
+#include "mmids-core/endpoint/viewer_accounting.hpp"
 #include "mmids-core/endpoint/viewer_entries.hpp"
 #include "mmids-core/http_viewers/viewer_server_state.hpp"
 
@@ -60,6 +61,7 @@ class FlvViewer : public endpoint::ViewerSink,
   asio::steady_timer start_timer_;
   Control control_;
   endpoint::ViewerQueue queue_;
+  endpoint::ViewerAccounting accounting_;  // this viewer in the node's book
   endpoint::TimestampContinuity timestamps_;
   containers::FlvWriter writer_;
   containers::GatherList out_;  // the bytes of the write in flight

@@ -97,6 +97,13 @@ std::shared_ptr<HlsSession> HlsService::open_session(uint16_t port, const Viewer
   session->fields = viewer_fields(*entry, session->request, "hls");
   session->entry = entry;
   session->server = server_.weak_from_this();
+  session->client = activity::track_client(
+      server_.options.activity,
+      activity::ClientInfo{session->request.connection_id, activity::ClientRole::viewer, "hls",
+                           net::endpoint_text(request.peer_address, request.peer_port), path.app, path.key});
+  session->client->on_kick([weak = std::weak_ptr<HlsSession>(session)](std::string_view reason) {
+    if (auto live = weak.lock()) live->end(reason);
+  });
   sessions_[session->token] = session;
   server_.add_viewer(entry, session->request.connection_id, session);
   spdlog::debug("{} HLS session opened", session->fields);
@@ -218,6 +225,7 @@ void HlsService::end_session(HlsSession& session, std::string_view reason) {
   if (was_present) spdlog::info("{} stopped playing: {}", session.fields, reason);
   for (auto& then : std::exchange(session.waiting, {})) then(false);
   session.approval.reset();
+  if (session.client) session.client->end();
 }
 
 void HlsService::end_stream(const StreamKey& key, std::string_view reason) {

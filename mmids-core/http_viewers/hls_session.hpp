@@ -26,6 +26,7 @@ struct HlsSession : ViewerClient {
   std::chrono::steady_clock::time_point since = std::chrono::steady_clock::now();
   std::chrono::steady_clock::time_point last_seen = since;
   Subscription approval;
+  std::shared_ptr<activity::ClientEntry> client;  // the session in the node's book (no bytes: segments are shared)
   // Requests that came while the approver had not answered: told the answer.
   std::vector<std::function<void(bool approved)>> waiting;
 

@@ -12,6 +12,7 @@
 //   GET /                   a player page (hls.js / mpegts.js from `player_dir`)
 //   OPTIONS *               CORS preflight
 // See mmids-core/http_viewers/README.md for sessions, timeouts, headers and status codes.
+#include "mmids-core/activity/node_activity.hpp"
 #include "mmids-core/common/asio.hpp"
 #include "mmids-core/common/result.hpp"
 #include "mmids-core/common/subscription.hpp"
@@ -46,6 +47,8 @@ struct HttpViewerServerOptions {
   size_t max_sessions = 10000;
   size_t max_connections = 4096;
   std::string player_dir;  // hls.min.js and mpegts.js for the player page; empty: none
+  // The node's book of clients: every HTTP-FLV viewer and HLS session is entered; null: none.
+  std::shared_ptr<activity::NodeActivity> activity;
 };
 
 // One HTTP viewer as the node's API lists it: an HTTP-FLV connection or an HLS session.

@@ -115,6 +115,29 @@ SettingsResult read_node_settings(const config::NodeConfig& config) {
       (key == "max_connections" ? s.max_connections : s.max_connections_per_address) = static_cast<size_t>(count);
     } else if (key == "http_api_token") {
       if (require_value()) s.http_api_token = text;
+    } else if (key == "report_url") {
+      if (!require_value()) continue;
+      if (text.rfind("http://", 0) != 0 && text.rfind("https://", 0) != 0) {
+        result.errors.push_back("setting 'report_url' must be an http:// or https:// URL, got '" + text + "'");
+      }
+      s.report_url = text;
+    } else if (key == "report_interval") {
+      if (!require_value()) continue;
+      if (auto seconds = parse_count(key, text, 1, 3600, result.errors)) s.report_interval = std::chrono::seconds(*seconds);
+    } else if (key == "node_role") {
+      if (!require_value()) continue;
+      if (text != "ingestion" && text != "playback") {
+        result.errors.push_back("setting 'node_role' must be 'ingestion' or 'playback', got '" + text + "'");
+      }
+      s.node_role = text;
+    } else if (key == "node_name") {
+      // Empty is allowed (`node_name ${MMIDS_NODE_NAME:-}`): the node is then shown by its address.
+      if (text.size() > 128) result.errors.push_back("setting 'node_name' must be at most 128 characters");
+      s.node_name = text;
+    } else if (key == "report_secret") {
+      if (require_value()) s.report_secret = text;
+    } else if (key == "report_secret_file") {
+      if (require_value()) s.report_secret_file = text;
     } else {
       result.warnings.push_back("unknown setting '" + key + "' is ignored");
     }
@@ -125,6 +148,15 @@ SettingsResult read_node_settings(const config::NodeConfig& config) {
   if (!s.tls_key_path.empty() && !s.tls_cert_password.empty()) {
     result.errors.push_back(
         located(config, "tls_cert_password", "give either 'tls_key_path' (PEM) or 'tls_cert_password' (PFX), not both"));
+  }
+  if (!s.report_url.empty() && s.node_role.empty()) {
+    result.errors.push_back(located(config, "report_url",
+                                    "setting 'report_url' needs 'node_role' (ingestion or playback): the lookup "
+                                    "server counts viewers by it"));
+  }
+  if (!s.report_secret.empty() && !s.report_secret_file.empty()) {
+    result.errors.push_back(
+        located(config, "report_secret_file", "give either 'report_secret' or 'report_secret_file', not both"));
   }
   // The API changes what the node runs: off loopback it must not be open to whoever reaches it.
   auto api_address = net::parse_address(s.http_api_address);

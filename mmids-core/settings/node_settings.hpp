@@ -35,6 +35,14 @@ struct NodeSettings {
   // RTMP connections past these are closed at accept (abuse limits).
   size_t max_connections = 10000;
   size_t max_connections_per_address = 1000;
+  // Reports to the lookup server (its POST /node_report, shown on its dashboard): where,
+  // how often, and who this node is. No report_url: no reports.
+  std::string report_url;
+  std::chrono::seconds report_interval{10};
+  std::string node_role;  // "ingestion" or "playback"; required with report_url
+  std::string node_name;  // empty: the lookup server shows the node by its address
+  std::string report_secret;       // signs the reports (as a reactor's `secret`)
+  std::string report_secret_file;  // or: the file holding that secret
 
   // The address local ffmpeg processes connect to: bind_address, or loopback when unset.
   [[nodiscard]] std::string local_rtmp_host() const {

@@ -9,7 +9,7 @@ FfmpegPullStep::FfmpegPullStep(workflows::StepContext context, std::string locat
                                std::unique_ptr<PullSource> source, StepServices& services)
     : context_(context),
       pull_(std::make_shared<PullLoop>(std::move(context), std::move(location), std::move(stream_name),
-                                       std::move(source), services.reactors)) {
+                                       std::move(source), services.reactors, services.activity)) {
   context_.set_active();
   pull_->start();
 }

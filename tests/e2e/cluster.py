@@ -59,7 +59,10 @@ class Cluster:
         env = {"MMIDS_BIND_ADDRESS": host, "MMIDS_API_ADDRESS": host, "MMIDS_API_PORT": self.api_ports[(role, index)],
                "MMIDS_LOOKUP_URL": self.lookup_url, "MMIDS_RTMP_PORT": self.rtmp_port,
                "MMIDS_HTTP_PORT": self.http_port,
-               "MMIDS_IDLE_GRACE": self.grace, "MMIDS_PUBLISHER_REFRESH": self.refresh}
+               "MMIDS_IDLE_GRACE": self.grace, "MMIDS_PUBLISHER_REFRESH": self.refresh,
+               # Reports to the lookup server every second, under the names its dashboard shows.
+               "MMIDS_NODE_NAME": f"{'ingest' if role == 'ingestion' else 'play'}-{index}",
+               "MMIDS_REPORT_INTERVAL": 1}
         if self.tls:
             env["SSL_CERT_FILE"] = self.tls["ca"]  # the nodes trust the test CA as their system store
         config = os.path.join(harness.source_dir(), "configs", f"{role}.config")

@@ -3,6 +3,7 @@
 #include "mmids-core/rtmp/protocol/status_codes.hpp"
 
 #include "mmids-core/media/tag_inspection.hpp"
+#include "mmids-core/net/address.hpp"
 #include "mmids-core/rtmp/server/approval.hpp"
 
 namespace mmids::rtmp {
@@ -24,6 +25,10 @@ void PublisherRole::go_live() {
   if (live_ || stopped_) return;
   live_ = true;
   stream_id_ = media::next_stream_id();
+  auto server = server_.lock();
+  stream_ = activity::track_stream(server ? server->options.activity : nullptr,
+                                   activity::StreamInfo{request_.stream_key, "rtmp",
+                                                        net::endpoint_text(request_.peer_address, request_.peer_port)});
   spdlog::info("{} publishing", fields_);
   emit(media::NewStream{stream_id_, request_.stream_key});
 }
@@ -34,7 +39,10 @@ void PublisherRole::emit(const media::MediaNotification& notification) {
 }
 
 void PublisherRole::on_media(const server_event::MediaReceived& media) {
-  if (live_) emit(media::make_payload(stream_id_, media.kind, media.timestamp, media.payload));
+  if (!live_) return;
+  auto payload = media::make_payload(stream_id_, media.kind, media.timestamp, media.payload);
+  stream_->probe.on_payload(payload);
+  emit(payload);
 }
 
 void PublisherRole::on_metadata(const server_event::MetadataReceived& metadata) {
@@ -56,6 +64,7 @@ void PublisherRole::stop() {
   }
   if (auto entry = entry_.lock()) entry->connections.erase(request_.connection_id);
   if (live_) {
+    stream_->end();
     emit(media::StreamDisconnected{stream_id_});
     spdlog::info("{} stopped publishing", fields_);
   }

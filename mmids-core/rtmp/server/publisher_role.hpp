@@ -40,6 +40,7 @@ class PublisherRole : public std::enable_shared_from_this<PublisherRole> {
   endpoint::StreamRequest request_;
   log::Fields fields_;
   Subscription approval_;
+  std::shared_ptr<activity::StreamEntry> stream_;  // in the node's book while live
   media::StreamId stream_id_ = 0;
   bool live_ = false;
   bool stopped_ = false;

@@ -4,6 +4,7 @@
 // first use (TLS fixed by the first registrant), accepts connections, and hands each
 // approved publisher's media and each approved viewer to the registrant. It knows
 // nothing of workflows: steps adapt it.
+#include "mmids-core/activity/node_activity.hpp"
 #include "mmids-core/common/asio.hpp"
 #include "mmids-core/common/result.hpp"
 #include "mmids-core/common/subscription.hpp"
@@ -39,6 +40,8 @@ struct RtmpServerOptions {
   // Merged writes to viewers: media queued within this interval leaves in one write per
   // viewer (the `write_batch_ms` setting); 0 writes every message at once.
   std::chrono::milliseconds write_batch{0};
+  // The node's book of clients and streams (every connection, every published stream); null: none.
+  std::shared_ptr<activity::NodeActivity> activity;
 };
 
 class RtmpServer {

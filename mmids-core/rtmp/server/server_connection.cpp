@@ -57,6 +57,12 @@ void ServerConnection::start(std::shared_ptr<RtmpTransport> transport, bool tls)
   // Until its first bytes arrive (C0C1 or a TLS hello), a connection gets a shorter leash.
   transport->set_read_timeout(options_.first_byte_timeout);
   if (auto server = server_.lock()) set_write_batcher(server->write_batcher);
+  client_ = activity::track_client(options_.activity,
+                                   activity::ClientInfo{id_, activity::ClientRole::connecting, tls ? "rtmps" : "rtmp",
+                                                        net::endpoint_text(peer_)});
+  client_->on_kick([weak = weak_from_this()](std::string_view reason) {
+    if (auto connection = weak.lock()) connection->close(reason);
+  });
   attach(std::move(transport), tls);
 }
 
@@ -69,6 +75,7 @@ Status ServerConnection::on_bytes(std::span<const uint8_t> bytes) {
     if (!dialogue_.handshake_done()) transport()->set_read_timeout(RtmpTransport::kNoTimeout);
   }
   last_received_ = std::chrono::steady_clock::now();
+  if (client_) client_->counters.bytes_in += bytes.size();
   const bool handshaking = !dialogue_.handshake_done();
   Status fed = dialogue_.feed(bytes, [this](ServerEvent& event) {
     if (!closed()) std::visit([this](auto& e) { on_event(e); }, event);
@@ -79,7 +86,9 @@ Status ServerConnection::on_bytes(std::span<const uint8_t> bytes) {
 
 void ServerConnection::collect_output(ChunkWriteBatch& batch) {
   if (viewer_) viewer_->write_queued(dialogue_, kMaxWriteBatchBytes);
+  const size_t before = batch.size();
   dialogue_.take_output(batch);
+  if (client_) client_->counters.bytes_out += batch.size() - before;
 }
 
 void ServerConnection::on_event(server_event::ConnectRequested& event) {
@@ -123,6 +132,7 @@ void ServerConnection::on_event(server_event::PublishRequested& event) {
   transport()->set_read_timeout(RtmpTransport::kNoTimeout);
   const auto& entry = std::get<0>(admission);
   publish_timeout_ = entry->registration.publish_timeout.value_or(options_.publish_timeout);
+  client_->take_role(activity::ClientRole::publisher, dialogue_.app(), event.stream_key);
   publisher_ = std::make_shared<PublisherRole>(server, entry, request_for(event.stream_key, event.query), fields_);
   publisher_->request_approval([weak = weak_from_this()](bool approved) {
     if (auto connection = weak.lock()) std::static_pointer_cast<ServerConnection>(connection)->publish_decided(approved);
@@ -155,8 +165,10 @@ void ServerConnection::on_event(server_event::PlayRequested& event) {
   auto admission = server->admit_viewer(port_, dialogue_.app(), event.stream_key, peer_.address());
   if (auto* refusal = std::get_if<Refusal>(&admission)) return refuse(refusal->code, refusal->description, false);
   transport()->set_read_timeout(RtmpTransport::kNoTimeout);  // viewers may say nothing for hours
+  client_->take_role(activity::ClientRole::viewer, dialogue_.app(), event.stream_key);
   viewer_ = std::make_shared<ViewerRole>(io_, self(), std::get<0>(admission),
-                                         request_for(event.stream_key, event.query), options_.viewer_limits, fields_);
+                                         request_for(event.stream_key, event.query), options_.viewer_limits, fields_,
+                                         client_);
   viewer_->request_approval([weak = weak_from_this()](bool approved) {
     if (auto connection = weak.lock()) std::static_pointer_cast<ServerConnection>(connection)->play_decided(approved);
   });
@@ -190,6 +202,7 @@ void ServerConnection::end_play(const std::string& description) {
 
 void ServerConnection::on_event(server_event::StreamClosed&) {
   end_roles();
+  client_->take_role(activity::ClientRole::connecting, dialogue_.app(), "");
   if (auto* transport = this->transport()) transport->set_read_timeout(options_.command_timeout);
 }
 
@@ -213,6 +226,7 @@ void ServerConnection::end_roles() {
 void ServerConnection::on_closed(const std::string& reason) {
   spdlog::info("{} closed: {}", fields_, reason);
   end_roles();
+  if (client_) client_->end();
   if (auto server = server_.lock()) {
     server->connections.erase(id_);
     server->count_out(net::normalize(peer_.address()));

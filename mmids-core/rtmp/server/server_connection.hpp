@@ -63,6 +63,8 @@ class ServerConnection final : public RtmpConnection {
   std::chrono::milliseconds publish_timeout_;
   std::shared_ptr<PublisherRole> publisher_;
   std::shared_ptr<ViewerRole> viewer_;
+  // This connection in the node's book; its counters are bumped here, on reads and writes.
+  std::shared_ptr<activity::ClientEntry> client_;
 };
 
 }  // namespace mmids::rtmp

@@ -9,12 +9,14 @@ namespace mmids::rtmp {
 
 ViewerRole::ViewerRole(asio::io_context& io, std::weak_ptr<ServerConnection> connection,
                        std::shared_ptr<WatcherEntry> entry, endpoint::StreamRequest request,
-                       endpoint::ViewerQueue::Limits limits, log::Fields fields)
+                       endpoint::ViewerQueue::Limits limits, log::Fields fields,
+                       std::shared_ptr<activity::ClientEntry> client)
     : connection_(std::move(connection)),
       entry_(entry),
       request_(std::move(request)),
       fields_(std::move(fields)),
       queue_(limits),
+      accounting_(std::move(client)),
       start_timer_(io) {
   entry->connections.insert(request_.connection_id);
 }
@@ -29,6 +31,7 @@ void ViewerRole::request_approval(std::function<void(bool)> decided) {
 void ViewerRole::start_playing() {
   if (playing_ || stopped_) return;
   playing_ = true;
+  accounting_.playing(std::chrono::steady_clock::now());
   spdlog::info("{} playing", fields_);
   auto entry = entry_.lock();
   if (!entry) return;
@@ -75,7 +78,7 @@ void ViewerRole::end(std::string_view description) {
 
 void ViewerRole::push(endpoint::QueuedMessage entry) {
   const auto kind = entry.kind;
-  const auto verdict = queue_.push(std::move(entry), endpoint::ViewerQueue::Clock::now());
+  const auto verdict = accounting_.push(queue_, std::move(entry), endpoint::ViewerQueue::Clock::now());
   const bool starts = !started_ && verdict == endpoint::ViewerQueue::Verdict::Queued &&
                       (kind == endpoint::QueuedKind::VideoKeyframe || kind == endpoint::QueuedKind::Audio);
   if (starts) {
@@ -87,8 +90,7 @@ void ViewerRole::push(endpoint::QueuedMessage entry) {
   }
   if (verdict == endpoint::ViewerQueue::Verdict::Disconnect) {
     // Posted: we are inside the stream's fan-out loop, which closing would disturb.
-    const std::string reason = "viewer too slow: stayed behind its " + std::to_string(queue_.bytes()) +
-                               " byte queue, " + std::to_string(queue_.dropped()) + " packets dropped";
+    const std::string reason = endpoint::too_slow_reason(queue_);
     if (auto connection = connection_.lock()) {
       asio::post(connection->transport()->executor(), [weak = connection_, reason] {
         if (auto connection = weak.lock()) connection->close(reason);

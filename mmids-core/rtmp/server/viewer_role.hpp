@@ -9,6 +9,7 @@
 // UnpublishNotify after what it has queued, then closed.
 #include "mmids-core/rtmp/server/server_state.hpp"
 #include "mmids-core/endpoint/timestamp_continuity.hpp"
+#include "mmids-core/endpoint/viewer_accounting.hpp"
 #include "mmids-core/rtmp/session/server_dialogue.hpp"
 
 #include <functional>
@@ -20,7 +21,7 @@ class ViewerRole : public endpoint::ViewerSink, public std::enable_shared_from_t
  public:
   ViewerRole(asio::io_context& io, std::weak_ptr<ServerConnection> connection, std::shared_ptr<WatcherEntry> entry,
              endpoint::StreamRequest request,
-             endpoint::ViewerQueue::Limits limits, log::Fields fields);
+             endpoint::ViewerQueue::Limits limits, log::Fields fields, std::shared_ptr<activity::ClientEntry> client);
 
   // As PublisherRole::request_approval.
   void request_approval(std::function<void(bool approved)> decided);
@@ -49,6 +50,7 @@ class ViewerRole : public endpoint::ViewerSink, public std::enable_shared_from_t
   endpoint::StreamRequest request_;
   log::Fields fields_;
   endpoint::ViewerQueue queue_;
+  endpoint::ViewerAccounting accounting_;  // the connection's entry in the node's book
   endpoint::TimestampContinuity timestamps_;
   Subscription approval_;
   asio::steady_timer start_timer_;

@@ -65,3 +65,26 @@ TEST_CASE("settings: write_batch_ms defaults to merged writes of 100 ms, 0 write
     CHECK_THAT(result.errors[0], Catch::Contains("'write_batch_ms'") && Catch::Contains(bad));
   }
 }
+
+TEST_CASE("settings: reports to the lookup server need a URL and a role", "[settings]") {
+  CHECK(settings_of("").settings.report_url.empty());  // no URL: no reports
+  auto set = settings_of("report_url http://lookup:8080/node_report\nnode_role playback\nnode_name play-1\n"
+                         "report_interval 3");
+  CHECK(set.errors.empty());
+  CHECK(set.settings.report_url == "http://lookup:8080/node_report");
+  CHECK(set.settings.node_role == "playback");
+  CHECK(set.settings.node_name == "play-1");
+  CHECK(set.settings.report_interval == 3s);
+  CHECK(settings_of("").settings.report_interval == 10s);
+  auto roleless = settings_of("report_url http://lookup/node_report");
+  REQUIRE(roleless.errors.size() == 1);
+  CHECK_THAT(roleless.errors[0], Catch::Contains("node_role"));
+  for (const char* bad : {"node_role edge", "report_interval 0\nnode_role ingestion",
+                          "report_interval 3601\nnode_role ingestion", "report_url ftp://x\nnode_role ingestion"}) {
+    INFO(bad);
+    CHECK(settings_of(bad).errors.size() == 1);
+  }
+  auto both = settings_of("report_secret abc\nreport_secret_file /x");
+  REQUIRE(both.errors.size() == 1);
+  CHECK_THAT(both.errors[0], Catch::Contains("not both"));
+}

@@ -1,6 +1,7 @@
 // Fuzz target: a publisher's audio and video tag bodies through everything that looks
 // inside them: media::inspect_video_tag / inspect_audio_tag / make_payload (the relay's
-// keyframe and sequence-header flags), the FLV tag readers, and the media/codecs parsers
+// keyframe and sequence-header flags), the FLV tag readers, the codec names and SPS
+// picture size the node's activity book reads (tag_codecs, h264_sps), the media/codecs parsers
 // the muxers and the libavformat pull run on the codec bytes (avcC, Annex-B and
 // length-prefixed NAL units, AudioSpecificConfig, ADTS). Beyond "no over-read":
 // - the relay's flags agree with the FLV readers, and make_payload with inspect_*;
@@ -13,6 +14,8 @@
 #include "mmids-core/media/codecs/aac.hpp"
 #include "mmids-core/media/codecs/flv_tags.hpp"
 #include "mmids-core/media/codecs/h264.hpp"
+#include "mmids-core/media/codecs/h264_sps.hpp"
+#include "mmids-core/media/tag_codecs.hpp"
 #include "mmids-core/media/tag_inspection.hpp"
 
 #include <cstdint>
@@ -179,11 +182,16 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   } else {
     check_audio(body);
   }
+  // What the node's API and reports read from a stream's tags (codec names, picture size).
+  (void)video_codec_name(body);
+  (void)audio_codec_name(body);
+  (void)video_picture_size(body);
   // The codec parsers see the bytes behind either FLV header, and the body itself.
   for (size_t header : {size_t{0}, size_t{2}, size_t{5}}) {
     if (body.size() < header) break;
     check_h264(body.subspan(header));
     check_aac(body.subspan(header));
+    (void)h264::sps_picture_size(body.subspan(header));
   }
   return 0;
 }

@@ -376,33 +376,36 @@ TEST_CASE("in process: connections past the limits are closed at accept; silent 
   REQUIRE(relay.run_until([&] { return viewer->playing; }));
 }
 
-TEST_CASE("in process: with merged writes every message still reaches the player, in order", "[rtmp][connection]") {
+// Merged writes every `batch`: a relay, a publisher and a playing viewer of "cam", and the
+// publisher's sequence header and first keyframe sent; then `rest(relay, publisher, viewer)`.
+template <class Rest>
+void after_first_picture(std::chrono::milliseconds batch, Rest rest) {
   RtmpServerOptions options;
-  options.write_batch = 20ms;
+  options.write_batch = batch;
   Relay relay(options);
   auto publisher = relay.publish("cam");
   auto viewer = relay.play("cam");
   REQUIRE(relay.run_until([&] { return viewer->playing && relay.viewers.size() == 1; }));
   publisher->send_media(media::MediaKind::Video, 0, avc_sequence_header());
   publisher->send_media(media::MediaKind::Video, 0, avc_frame(true, 30000, 1));
-  for (uint32_t i = 1; i <= 20; ++i) publisher->send_media(media::MediaKind::Video, 33 * i, avc_frame(false, 900, uint8_t(i)));
-  REQUIRE(relay.run_until([&] { return viewer->media.size() == 22; }));
-  CHECK(viewer->media[1].second == avc_frame(true, 30000, 1));
-  for (uint32_t i = 1; i <= 20; ++i) CHECK(viewer->media[1 + i].second == avc_frame(false, 900, uint8_t(i)));
+  rest(relay, *publisher, *viewer);
+}
+
+TEST_CASE("in process: with merged writes every message still reaches the player, in order", "[rtmp][connection]") {
+  after_first_picture(20ms, [](auto& relay, auto& publisher, auto& viewer) {
+    for (uint32_t i = 1; i <= 20; ++i) publisher.send_media(media::MediaKind::Video, 33 * i, avc_frame(false, 900, uint8_t(i)));
+    REQUIRE(relay.run_until([&] { return viewer.media.size() == 22; }));
+    CHECK(viewer.media[1].second == avc_frame(true, 30000, 1));
+    for (uint32_t i = 1; i <= 20; ++i) CHECK(viewer.media[1 + i].second == avc_frame(false, 900, uint8_t(i)));
+  });
 }
 
 TEST_CASE("in process: a viewer's first picture does not wait for the write batch", "[rtmp][connection]") {
-  RtmpServerOptions options;
-  options.write_batch = 60s;  // a tick that never comes within the test
-  Relay relay(options);
-  auto publisher = relay.publish("cam");
-  auto viewer = relay.play("cam");
-  REQUIRE(relay.run_until([&] { return viewer->playing && relay.viewers.size() == 1; }));
-  publisher->send_media(media::MediaKind::Video, 0, avc_sequence_header());
-  publisher->send_media(media::MediaKind::Video, 0, avc_frame(true, 30000, 1));
-  REQUIRE(relay.run_until([&] { return viewer->media.size() == 2; }));
-  CHECK(viewer->media[1].second == avc_frame(true, 30000, 1));
-  // What follows the first picture does wait for the tick.
-  publisher->send_media(media::MediaKind::Video, 33, avc_frame(false, 900, 2));
-  CHECK_FALSE(relay.run_until([&] { return viewer->media.size() == 3; }, 300ms));
+  after_first_picture(60s, [](auto& relay, auto& publisher, auto& viewer) {  // a tick that never comes in the test
+    REQUIRE(relay.run_until([&] { return viewer.media.size() == 2; }));
+    CHECK(viewer.media[1].second == avc_frame(true, 30000, 1));
+    // What follows the first picture does wait for the tick.
+    publisher.send_media(media::MediaKind::Video, 33, avc_frame(false, 900, 2));
+    CHECK_FALSE(relay.run_until([&] { return viewer.media.size() == 3; }, 300ms));
+  });
 }

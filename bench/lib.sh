@@ -108,6 +108,8 @@ relay_config() {
 settings {
     bind_address 127.0.0.1
     write_batch_ms ${MMIDS_WRITE_BATCH_MS:-100}
+    # Every player and the publisher come from 127.0.0.1: above the default of 1000.
+    max_connections_per_address 20000
 }
 workflow relay {
     rtmp_receive rtmp_app=publish stream_key=* port=$1

@@ -35,6 +35,8 @@ Node::Node(asio::io_context& io, config::NodeConfig config, settings::NodeSettin
   rtmp_options.tls = make_rtmps_context(settings_);
   rtmp_options.write_batch = std::chrono::milliseconds(settings_.write_batch_ms);
   rtmp_options.activity = activity_;
+  io_threads_ = std::make_shared<IoThreads>(io_, settings_.worker_threads);
+  rtmp_options.io_threads = io_threads_;
   // HTTP viewers (rtmp_watch http_port=) listen beside RTMP: the same address, and HTTPS
   // with the same certificate.
   http_viewers::HttpViewerServerOptions http_options;
@@ -76,6 +78,7 @@ Node::~Node() {
   workflows_.reset();
   http_viewers_.reset();
   rtmp_.reset();
+  io_threads_.reset();  // their connections were told to close: they end, then the threads
   activity_->on_first_keyframe(nullptr);  // the metrics go before the book
 }
 

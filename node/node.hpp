@@ -2,7 +2,8 @@
 // Node: one running mmids node. Owns the step registry, the workflow manager, the RTMP and
 // HTTP viewer servers, the reactors, the activity book they all enter their clients and
 // streams in, the HTTP API, the metrics and the reporter to the lookup server; starts the
-// configured workflows and stops everything on request. Lives on one io_context thread.
+// configured workflows and stops everything on request. Lives on the main io_context's
+// thread; only RTMP connections run on the other `worker_threads` (IoThreads).
 #include "mmids-core/activity/node_activity.hpp"
 #include "mmids-core/config/definitions.hpp"
 #include "mmids-core/http/server.hpp"
@@ -50,6 +51,9 @@ class Node {
   metrics::Registry metrics_;  // served at GET /metrics on the API
   NodeMetrics node_metrics_{metrics_};
   workflows::StepRegistry registry_;
+  // The RTMP connections' io threads (`worker_threads`): after the servers that post to
+  // them, before the io_context they post to.
+  std::shared_ptr<IoThreads> io_threads_;
   std::unique_ptr<rtmp::RtmpServer> rtmp_;
   std::unique_ptr<http_viewers::HttpViewerServer> http_viewers_;
   std::unique_ptr<workflows::WorkflowManager> workflows_;

@@ -1,11 +1,14 @@
 #pragma once
 // ClientEntry: one connection of the node (an RTMP publisher or viewer, an HTTP-FLV viewer,
 // an HLS session, a pull) as the node's books know it. Its owner (the connection) holds it
-// and bumps the counters, plain integers, on its io thread; the book (NodeActivity) reads
-// them when someone asks (a scrape, GET /clients, a report), never on the media path.
+// and bumps the counters on its io thread, which may be another than the book's (an RTMP
+// connection on a worker thread): they are relaxed atomics, one uncontended add per read or
+// write batch. The book (NodeActivity) reads them when someone asks (a scrape, GET
+// /clients, a report), never on the media path. Everything else is the main thread's.
 // Ending the entry (end(), or its destruction) hands its final counts to the book's totals.
 #include "mmids-core/activity/rate_meter.hpp"
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -38,6 +41,23 @@ struct ClientCounters {
   bool too_slow = false;        // the slow-viewer policy disconnected it
 };
 
+// The counters as the owner bumps them (from its io thread) and the book reads them.
+struct LiveClientCounters {
+  std::atomic<uint64_t> bytes_in{0};
+  std::atomic<uint64_t> bytes_out{0};
+  std::atomic<uint64_t> dropped_frames{0};
+  std::atomic<bool> too_slow{false};
+
+  void add_in(uint64_t bytes) { bytes_in.fetch_add(bytes, std::memory_order_relaxed); }
+  void add_out(uint64_t bytes) { bytes_out.fetch_add(bytes, std::memory_order_relaxed); }
+  void add_dropped() { dropped_frames.fetch_add(1, std::memory_order_relaxed); }
+  void set_too_slow() { too_slow.store(true, std::memory_order_relaxed); }
+  [[nodiscard]] ClientCounters load() const {
+    return ClientCounters{bytes_in.load(std::memory_order_relaxed), bytes_out.load(std::memory_order_relaxed),
+                          dropped_frames.load(std::memory_order_relaxed), too_slow.load(std::memory_order_relaxed)};
+  }
+};
+
 class ClientEntry {
   // First: the rate meters below start at info_.since.
   std::weak_ptr<NodeActivity> book_;
@@ -49,7 +69,7 @@ class ClientEntry {
   ClientEntry(const ClientEntry&) = delete;
   ClientEntry& operator=(const ClientEntry&) = delete;
 
-  ClientCounters counters;  // the owner's to write
+  LiveClientCounters counters;  // the owner's to bump, from its io thread
 
   [[nodiscard]] const ClientInfo& info() const { return info_; }
   // The connection asked to publish or play: what it is from now on.
@@ -58,6 +78,7 @@ class ClientEntry {
   void on_kick(std::function<void(std::string_view reason)> kick) { kick_ = std::move(kick); }
   bool kick(std::string_view reason);
   // A viewer's first keyframe is queued this long after it started playing (once per viewer).
+  // Any thread: it reaches only the book's first-keyframe listener (a metrics histogram).
   void first_keyframe_after(std::chrono::steady_clock::duration waited);
   // The client is gone: the book forgets it and keeps its counts in the totals. Idempotent.
   void end();

@@ -39,7 +39,7 @@ void ClientEntry::end() {
   if (ended_) return;
   ended_ = true;
   kick_ = nullptr;
-  if (auto book = book_.lock()) book->retire(info_.id, counters);
+  if (auto book = book_.lock()) book->retire(info_.id, counters.load());
 }
 
 StreamEntry::StreamEntry(std::weak_ptr<NodeActivity> book, StreamInfo info)

@@ -37,8 +37,9 @@ bool NodeActivity::kick(uint64_t id, std::string_view reason) {
 namespace {
 
 ClientSnapshot client_snapshot(ClientEntry& client, NodeActivity::Clock::time_point now) {
-  return ClientSnapshot{client.info(), client.counters, client.in_rate.update(client.counters.bytes_in, now) * 8,
-                        client.out_rate.update(client.counters.bytes_out, now) * 8};
+  const ClientCounters counters = client.counters.load();
+  return ClientSnapshot{client.info(), counters, client.in_rate.update(counters.bytes_in, now) * 8,
+                        client.out_rate.update(counters.bytes_out, now) * 8};
 }
 
 StreamSnapshot stream_snapshot(StreamEntry& stream, NodeActivity::Clock::time_point now) {
@@ -64,9 +65,10 @@ ActivitySnapshot NodeActivity::snapshot(Clock::time_point now) {
     auto client = weak.lock();
     if (!client) continue;
     out.clients.push_back(client_snapshot(*client, now));
-    out.totals.bytes_in += client->counters.bytes_in;
-    out.totals.bytes_out += client->counters.bytes_out;
-    out.totals.dropped_frames += client->counters.dropped_frames;
+    const ClientCounters& counters = out.clients.back().counters;
+    out.totals.bytes_in += counters.bytes_in;
+    out.totals.bytes_out += counters.bytes_out;
+    out.totals.dropped_frames += counters.dropped_frames;
   }
   std::map<std::string, StreamSnapshot> by_name;
   for (auto& [key, weak] : streams_) {

@@ -3,7 +3,8 @@
 // stream sources enter themselves (ClientEntry, StreamEntry) and keep their own counters;
 // the book takes snapshots for the API (GET /streams, /clients), the metrics (/metrics) and
 // the node's reports to the lookup server, and kicks a client by id (DELETE /clients/ID).
-// Everything runs on the node's io thread; the book is not thread-safe.
+// The book runs on the node's main thread and is not thread-safe; only an entry's
+// counters (and first_keyframe_after) may be touched from its owner's io thread.
 #include "mmids-core/activity/client_entry.hpp"
 #include "mmids-core/activity/stream_entry.hpp"
 

@@ -41,6 +41,11 @@ class ViewerSink {
  public:
   virtual ~ViewerSink() = default;
   [[nodiscard]] virtual uint64_t connection_id() const = 0;
+  // The executor the viewer lives on (its connection's io thread, IoThreads), or none: the
+  // main thread. Every call below may come from any thread and runs there; a fan-out that
+  // has many viewers on one thread hands each packet to that thread once and calls them
+  // there (StreamOutlets), so a packet crosses threads once per thread, not per viewer.
+  [[nodiscard]] virtual asio::any_io_executor home() const { return {}; }
   // Queues the notification for the viewer under the slow-viewer policy. NewStream
   // makes the viewer wait for a keyframe (and keeps its timestamps continuous). Runs
   // inside the fan-out's walk over its viewers: it never closes the viewer synchronously

@@ -5,8 +5,8 @@ namespace mmids::endpoint {
 ViewerQueue::Verdict ViewerAccounting::push(ViewerQueue& queue, QueuedMessage entry, ViewerQueue::Clock::time_point now) {
   const auto kind = entry.kind;
   const auto verdict = queue.push(std::move(entry), now);
-  if (queue.dropped_behind(verdict)) ++client_->counters.dropped_frames;
-  if (verdict == ViewerQueue::Verdict::Disconnect) client_->counters.too_slow = true;
+  if (queue.dropped_behind(verdict)) client_->counters.add_dropped();
+  if (verdict == ViewerQueue::Verdict::Disconnect) client_->counters.set_too_slow();
   if (!keyframe_seen_ && verdict == ViewerQueue::Verdict::Queued && kind == QueuedKind::VideoKeyframe) {
     keyframe_seen_ = true;
     client_->first_keyframe_after(now - playing_since_);

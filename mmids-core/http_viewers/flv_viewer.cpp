@@ -111,7 +111,7 @@ bool FlvViewer::next(Spans& out) {
     writer_.write_file_header(out_);
   }
   while (!queue_.empty() && out_.size() < kMaxWriteBytes) write_entry(queue_.pop());
-  accounting_.client().counters.bytes_out += out_.size();
+  accounting_.client().counters.add_out(out_.size());
   out_.spans_into(out);
   return true;  // a live stream has no end
 }

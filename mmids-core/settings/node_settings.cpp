@@ -2,6 +2,8 @@
 
 #include "mmids-core/net/address.hpp"
 
+#include <algorithm>
+#include <thread>
 #include <charconv>
 #include <cstdlib>
 
@@ -43,8 +45,11 @@ std::optional<uint32_t> parse_count(const std::string& key, const std::string& t
 }
 
 constexpr uint32_t kMaxWriteBatchMs = 1000;  // beyond a second a player's buffer would run dry
+constexpr uint32_t kMaxWorkerThreads = 256;
 
 }  // namespace
+
+uint32_t default_worker_threads() { return std::max(1u, std::thread::hardware_concurrency()); }
 
 SettingsResult read_node_settings(const config::NodeConfig& config) {
   SettingsResult result;
@@ -79,6 +84,9 @@ SettingsResult read_node_settings(const config::NodeConfig& config) {
     } else if (key == "write_batch_ms") {
       if (!require_value()) continue;
       if (auto ms = parse_count(key, text, 0, kMaxWriteBatchMs, result.errors)) s.write_batch_ms = *ms;
+    } else if (key == "worker_threads") {
+      if (!require_value()) continue;
+      if (auto threads = parse_count(key, text, 1, kMaxWorkerThreads, result.errors)) s.worker_threads = *threads;
     } else if (key == "publish_timeout") {
       if (!require_value()) continue;
       char* end = nullptr;

@@ -11,6 +11,9 @@
 
 namespace mmids::settings {
 
+// One per core (at least one).
+[[nodiscard]] uint32_t default_worker_threads();
+
 struct NodeSettings {
   std::string ffmpeg_path = "ffmpeg";        // found on PATH unless a path is given
   std::optional<uint16_t> http_api_port;     // no port: no HTTP API
@@ -29,6 +32,9 @@ struct NodeSettings {
   // write (one system call per batch instead of per message); the latency it may add.
   // 0: every message is written at once.
   uint32_t write_batch_ms = 100;
+  // I/O threads RTMP connections are spread over, the main one (workflows, reactors, the
+  // API, HTTP viewers) included. Default: one per core.
+  uint32_t worker_threads = default_worker_threads();
   // A publisher that sends nothing this long is closed (rtmp_receive's publish_timeout
   // argument overrides it per step).
   std::chrono::milliseconds publish_timeout{5000};

@@ -53,7 +53,7 @@ void PullLoop::start_attempt() {
   handlers.on_metadata = [weak = weak_from_this()](const media::SharedBuffer& metadata) {
     auto loop = weak.lock();
     if (!loop || !loop->stream_id_) return;
-    loop->client_->counters.bytes_in += metadata.size();
+    loop->client_->counters.add_in(metadata.size());
     loop->context_.emit(media::StreamMetadata{loop->stream_id_, metadata});
   };
   handlers.on_media = [weak = weak_from_this()](media::MediaKind kind, uint32_t timestamp,
@@ -95,7 +95,7 @@ void PullLoop::on_ended(const std::string& reason) {
 
 void PullLoop::on_tag(media::MediaKind kind, uint32_t timestamp, const media::SharedBuffer& body) {
   if (!stream_id_) return;
-  client_->counters.bytes_in += body.size();
+  client_->counters.add_in(body.size());
   auto payload = media::make_payload(stream_id_, kind, timestamp, body);
   stream_->probe.on_payload(payload);
   context_.emit(payload);

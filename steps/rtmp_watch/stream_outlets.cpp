@@ -7,6 +7,16 @@ namespace {
 
 using Viewers = std::vector<std::shared_ptr<endpoint::ViewerSink>>;
 
+// Runs `work` for a thread group: at once on the main thread's, else posted to its thread.
+template <typename Group, typename Work>
+void run_in(const Group& group, Work&& work) {
+  if (group.local) {
+    work();
+  } else {
+    asio::post(group.home, std::forward<Work>(work));
+  }
+}
+
 // A copy to walk when what is called may add or remove viewers (ending or closing them).
 Viewers snapshot(const Viewers& viewers) { return viewers; }
 
@@ -43,6 +53,39 @@ void StreamOutlets::start_grace(const std::string& key, const std::shared_ptr<Ou
   });
 }
 
+StreamOutlets::ThreadGroup& StreamOutlets::group_of(Outlet& target, const asio::any_io_executor& home) {
+  const asio::any_io_executor main = io_.get_executor();
+  const asio::any_io_executor where = home ? home : main;
+  for (auto& group : target.groups)
+    if (group.home == where) return group;
+  auto& group = target.groups.emplace_back();
+  group.home = where;
+  group.local = where == main;
+  return group;
+}
+
+void StreamOutlets::fan_out(Outlet& target, const media::MediaNotification& notification) {
+  for (const auto& group : target.groups) {
+    run_in(group, [members = group.members, notification] {
+      for (const auto& viewer : *members) viewer->send(notification);
+    });
+  }
+}
+
+void StreamOutlets::drop_viewer(Outlet& target, Viewers::iterator viewer) {
+  auto& group = group_of(target, (*viewer)->home());
+  run_in(group, [members = group.members, id = (*viewer)->connection_id()] {
+    members->erase(std::remove_if(members->begin(), members->end(),
+                                  [id](const auto& member) { return member->connection_id() == id; }),
+                   members->end());
+  });
+  if (--group.count == 0) {
+    target.groups.erase(std::find_if(target.groups.begin(), target.groups.end(),
+                                     [&group](const auto& candidate) { return &candidate == &group; }));
+  }
+  target.viewers.erase(viewer);
+}
+
 void StreamOutlets::deliver(const media::MediaNotification& notification) {
   const media::StreamId id = media::stream_id_of(notification);
   if (const auto* started = std::get_if<media::NewStream>(&notification)) {
@@ -54,7 +97,7 @@ void StreamOutlets::deliver(const media::MediaNotification& notification) {
     target.stream_id = id;
     target.cache.clear();
     target.grace.cancel();
-    for (const auto& viewer : target.viewers) viewer->send(notification);
+    fan_out(target, notification);
     if (started_) started_(key);
     return;
   }
@@ -68,29 +111,41 @@ void StreamOutlets::deliver(const media::MediaNotification& notification) {
     key_of_stream_.erase(key_it);
     target->stream_id = 0;
     target->cache.clear();
-    for (const auto& viewer : target->viewers) viewer->send(notification);
+    fan_out(*target, notification);
     if (!target->viewers.empty()) start_grace(key, target);
     forget_if_idle(key);
     return;
   }
   target->cache.add(notification);
-  for (const auto& viewer : target->viewers) viewer->send(notification);
+  fan_out(*target, notification);
 }
 
 void StreamOutlets::add_viewer(const std::shared_ptr<endpoint::ViewerSink>& viewer, const std::string& key) {
   Outlet& target = outlet(key);
-  if (auto it = find_viewer(target.viewers, viewer->connection_id()); it != target.viewers.end()) *it = viewer;
-  else target.viewers.push_back(viewer);
-  if (target.stream_id == 0) return;  // the viewer waits for the stream to start
-  viewer->send(media::NewStream{target.stream_id, key});
-  target.cache.replay([&viewer](const media::MediaNotification& cached) { viewer->send(cached); });
+  if (auto it = find_viewer(target.viewers, viewer->connection_id()); it != target.viewers.end()) {
+    drop_viewer(target, it);
+  }
+  target.viewers.push_back(viewer);
+  auto& group = group_of(target, viewer->home());
+  ++group.count;
+  // What it starts with (nothing while the stream has not started): the stream, then the
+  // cache (instant start), handed over with the viewer so nothing comes between.
+  std::vector<media::MediaNotification> start;
+  if (target.stream_id != 0) {
+    start.emplace_back(media::NewStream{target.stream_id, key});
+    target.cache.replay([&start](const media::MediaNotification& cached) { start.push_back(cached); });
+  }
+  run_in(group, [members = group.members, viewer, start = std::move(start)] {
+    members->push_back(viewer);
+    for (const auto& notification : start) viewer->send(notification);
+  });
 }
 
 void StreamOutlets::remove_viewer(uint64_t connection_id, const std::string& key) {
   auto it = outlets_.find(key);
   if (it == outlets_.end()) return;
   auto& viewers = it->second->viewers;
-  if (auto viewer = find_viewer(viewers, connection_id); viewer != viewers.end()) viewers.erase(viewer);
+  if (auto viewer = find_viewer(viewers, connection_id); viewer != viewers.end()) drop_viewer(*it->second, viewer);
   if (it->second->viewers.empty()) it->second->grace.cancel();
   forget_if_idle(key);
 }

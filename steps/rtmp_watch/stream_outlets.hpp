@@ -4,6 +4,10 @@
 // reaches every viewer's queue; a joining viewer first gets the cache (instant start).
 // When a key's stream ends and no new one arrives within `unpublish_grace`, its viewers are
 // told the stream ended and closed; a stream that comes back inside the grace keeps them.
+// It runs on the main thread. Viewers living on other io threads (ViewerSink::home) are
+// grouped by thread: a packet is handed to each thread once, and that thread walks its
+// group's viewers, so no viewer is touched off its thread and no packet is handed over
+// per viewer.
 #include "mmids-core/endpoint/registrations.hpp"
 #include "mmids-core/media/gop_cache.hpp"
 
@@ -42,18 +46,32 @@ class StreamOutlets {
   [[nodiscard]] bool is_live(const std::string& key) const;
 
  private:
+  using Viewers = std::vector<std::shared_ptr<endpoint::ViewerSink>>;
+  // A key's viewers on one io thread. `members` is that thread's: the main thread changes
+  // it, and hands it each packet, only by posting there, so everything reaches the thread in
+  // order. A vector: every packet walks all of them, and contiguous is what that walk wants.
+  // The walk relies on ViewerSink::send never adding or removing a viewer (sinks post their
+  // closing).
+  struct ThreadGroup {
+    asio::any_io_executor home;  // the thread's executor
+    bool local = false;          // the main thread: its walk runs at once, nothing is posted
+    std::shared_ptr<Viewers> members = std::make_shared<Viewers>();
+    size_t count = 0;  // members, as the main thread counts them
+  };
   struct Outlet {
     explicit Outlet(asio::io_context& io, const Options& options)
         : cache(options.gop_limits, options.keep_gop), grace(io) {}
     media::StreamId stream_id = 0;  // 0: no stream feeds the key now
     media::GopCache cache;
-    // A vector: every packet walks all of them, and contiguous is what that walk wants. The
-    // walk relies on ViewerSink::send never adding or removing a viewer (sinks post their
-    // closing); end() and close() may, so they walk a snapshot.
-    std::vector<std::shared_ptr<endpoint::ViewerSink>> viewers;
+    Viewers viewers;                   // all of them, the main thread's list (counts, end, close)
+    std::vector<ThreadGroup> groups;   // the same viewers by io thread
     asio::steady_timer grace;  // runs while no stream feeds a key that has viewers
   };
   Outlet& outlet(const std::string& key);
+  ThreadGroup& group_of(Outlet& target, const asio::any_io_executor& home);
+  // Hands a notification to every viewer of the key, once per thread.
+  void fan_out(Outlet& target, const media::MediaNotification& notification);
+  void drop_viewer(Outlet& target, Viewers::iterator viewer);
   void forget_if_idle(const std::string& key);
   void start_grace(const std::string& key, const std::shared_ptr<Outlet>& target);
 

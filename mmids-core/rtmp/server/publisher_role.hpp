@@ -1,8 +1,12 @@
 #pragma once
 // PublisherRole: one connection publishing one stream key, from the publish request to its
-// end. It holds the key's claim and the registrant's approval lease, turns the dialogue's
-// media and metadata into the registrant's notifications (NewStream first, then metadata
-// and payloads, StreamDisconnected at the end), and gives everything back in stop().
+// end, on the main thread (where the server's state and the registrant live), whatever io
+// thread the connection is on. It admits the request, holds the key's claim and the
+// registrant's approval lease, answers the connection (accepted, or the refusal), turns the
+// connection's media and metadata into the registrant's notifications (NewStream first,
+// then metadata and payloads, StreamDisconnected at the end), and gives everything back in
+// stop(). The connection reaches it only through ThreadPlacement::to_main.
+#include "mmids-core/common/io_threads.hpp"
 #include "mmids-core/rtmp/server/server_state.hpp"
 #include "mmids-core/rtmp/session/server_dialogue.hpp"
 
@@ -11,37 +15,49 @@
 
 namespace mmids::rtmp {
 
+// What the connection is told, on its own thread, once the publish is decided.
+struct PublishAnswer {
+  std::optional<Refusal> refusal;              // none: accepted, the stream is live
+  std::chrono::milliseconds publish_timeout{};  // accepted: the read deadline from now on
+};
+
 class PublisherRole : public std::enable_shared_from_this<PublisherRole> {
  public:
-  PublisherRole(std::weak_ptr<RtmpServer::State> server, std::shared_ptr<PublisherEntry> entry, endpoint::StreamRequest request,
-                log::Fields fields);
+  PublisherRole(std::weak_ptr<RtmpServer::State> server, std::weak_ptr<ServerConnection> connection,
+                ThreadPlacement threads, endpoint::StreamRequest request, log::Fields fields,
+                std::shared_ptr<activity::ClientEntry> client);
 
-  // Asks the registrant's approver (accepted at once without one). `decided` runs once
-  // with the answer, now or later, unless the role was stopped first.
-  void request_approval(std::function<void(bool approved)> decided);
-  // Approved: takes the key (over, if the takeover rule lets it); the refusal otherwise.
-  [[nodiscard]] std::optional<Refusal> claim_key();
-  // Claimed: the stream starts for the registrant.
-  void go_live();
+  // Main thread from here on. Admits the request (mode, registrant, IP rules, the key),
+  // asks the registrant's approver, claims the key (over, if the takeover rule lets it)
+  // and goes live; the connection gets the PublishAnswer at the end, or the refusal of
+  // the first step that refused. Nothing is answered once the role is stopped.
+  void begin(const std::string& mode);
   void on_media(const server_event::MediaReceived& media);
   void on_metadata(const server_event::MetadataReceived& metadata);
-  // The role ends (unpublished, refused, connection gone): the stream ends for the
-  // registrant, the key is free again, the approval lease is given back. Idempotent.
+  // The role ends (unpublished, refused, connection gone, taken over): the stream ends for
+  // the registrant, the key is free again, the approval lease is given back. Idempotent.
   void stop();
 
-  [[nodiscard]] bool live() const { return live_; }
   [[nodiscard]] bool stopped() const { return stopped_; }
 
  private:
+  void decided(bool approved);
+  void go_live();
+  void answer(PublishAnswer answer);
   void emit(const media::MediaNotification& notification);
 
   std::weak_ptr<RtmpServer::State> server_;
+  std::weak_ptr<ServerConnection> connection_;
+  const ThreadPlacement threads_;
   std::weak_ptr<PublisherEntry> entry_;
   endpoint::StreamRequest request_;
   log::Fields fields_;
+  std::shared_ptr<activity::ClientEntry> client_;
   Subscription approval_;
   std::shared_ptr<activity::StreamEntry> stream_;  // in the node's book while live
+  std::chrono::milliseconds publish_timeout_{};
   media::StreamId stream_id_ = 0;
+  bool admitted_ = false;  // entered in its registration entry
   bool live_ = false;
   bool stopped_ = false;
 };

@@ -16,9 +16,12 @@ asio::awaitable<void> accept_loop(std::weak_ptr<RtmpServer::State> weak_state, u
     auto listener_it = state->listeners.find(port);
     if (listener_it == state->listeners.end()) co_return;
     Listener& listener = *listener_it->second;
+    // The connection's io thread: its socket, timers and I/O all live there.
+    const size_t thread = state->threads->next_index();
+    asio::io_context& home = state->threads->at(thread);
     state.reset();  // do not keep the server alive while waiting
     boost::system::error_code error;
-    auto socket = co_await listener.acceptor.async_accept(asio::redirect_error(asio::use_awaitable, error));
+    auto socket = co_await listener.acceptor.async_accept(asio::any_io_executor(home.get_executor()), asio::redirect_error(asio::use_awaitable, error));
     state = weak_state.lock();
     if (!state || error == asio::error::operation_aborted || !state->listeners.count(port)) co_return;
     if (error) {
@@ -49,9 +52,15 @@ asio::awaitable<void> accept_loop(std::weak_ptr<RtmpServer::State> weak_state, u
     const uint64_t id = endpoint::next_connection_id();  // unique beside HTTP viewers' ids
     auto transport = listener.tls ? std::make_shared<RtmpTransport>(std::move(socket), *state->options.tls)
                                   : std::make_shared<RtmpTransport>(std::move(socket));
-    auto connection = std::make_shared<ServerConnection>(state, port, id, peer);
+    auto batcher = state->write_batchers.empty() ? nullptr : state->write_batchers[thread];
+    auto connection =
+        std::make_shared<ServerConnection>(state, state->threads->placement(home), std::move(batcher), port, id, peer);
     state->connections[id] = connection;
-    connection->start(std::move(transport), listener.tls);
+    const bool tls = listener.tls;
+    connection->track(tls);
+    state->threads->placement(home).to_home([connection, transport = std::move(transport), tls]() mutable {
+      connection->start(std::move(transport), tls);
+    });
   }
 }
 
@@ -64,7 +73,7 @@ RtmpServer::RtmpServer(asio::io_context& io, RtmpServerOptions options)
 
 RtmpServer::~RtmpServer() {
   for (auto& [id, weak] : std::map(state_->connections)) {
-    if (auto connection = weak.lock()) connection->close("server shutting down");
+    if (auto connection = weak.lock()) connection->request_close("server shutting down");
   }
   for (auto& [port, listener] : state_->listeners) {
     boost::system::error_code ignored;
@@ -125,6 +134,7 @@ Subscription unregister_later(const std::shared_ptr<RtmpServer::State>& state,
     // closed below find their entry gone and call none of its callbacks.
     entry.reset();
     for (uint64_t connection : connections) state->close_connection(connection, "registration removed");
+    state->refresh_apps();
     state->close_listener_if_unused(port);
   });
 }
@@ -137,6 +147,7 @@ Result<Subscription> RtmpServer::register_publisher(endpoint::PublisherRegistrat
   if (!conflict.empty()) return Error(std::move(conflict));
   auto entry = std::make_shared<PublisherEntry>(PublisherEntry{std::move(registration), {}});
   state_->publishers.push_back(entry);
+  state_->refresh_apps();
   return unregister_later(state_, &State::publishers, entry);
 }
 
@@ -146,6 +157,7 @@ Result<Subscription> RtmpServer::register_watcher(endpoint::WatcherRegistration 
   if (!conflict.empty()) return Error(std::move(conflict));
   auto entry = std::make_shared<WatcherEntry>(WatcherEntry{std::move(registration), {}});
   state_->watchers.push_back(entry);
+  state_->refresh_apps();
   return unregister_later(state_, &State::watchers, entry);
 }
 

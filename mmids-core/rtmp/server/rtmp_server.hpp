@@ -3,9 +3,12 @@
 // and watchers per (port, app, stream key); the server opens a listener per port on
 // first use (TLS fixed by the first registrant), accepts connections, and hands each
 // approved publisher's media and each approved viewer to the registrant. It knows
-// nothing of workflows: steps adapt it.
+// nothing of workflows: steps adapt it. Its methods, the registrants' callbacks and their
+// approvers run on the main thread (the io_context it is built with); each connection
+// runs on one of the io threads (RtmpServerOptions::io_threads).
 #include "mmids-core/activity/node_activity.hpp"
 #include "mmids-core/common/asio.hpp"
+#include "mmids-core/common/io_threads.hpp"
 #include "mmids-core/common/result.hpp"
 #include "mmids-core/common/subscription.hpp"
 #include "mmids-core/logging/log.hpp"
@@ -42,6 +45,9 @@ struct RtmpServerOptions {
   std::chrono::milliseconds write_batch{0};
   // The node's book of clients and streams (every connection, every published stream); null: none.
   std::shared_ptr<activity::NodeActivity> activity;
+  // The io threads connections are spread over, round robin (`worker_threads`); their
+  // main one must be the server's io_context. Null: every connection on that one.
+  std::shared_ptr<IoThreads> io_threads;
 };
 
 class RtmpServer {

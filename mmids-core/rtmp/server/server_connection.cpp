@@ -27,10 +27,12 @@ ServerDialogueOptions dialogue_options(const RtmpServerOptions& options) {
 
 }  // namespace
 
-ServerConnection::ServerConnection(std::shared_ptr<RtmpServer::State> server, uint16_t port, uint64_t id,
+ServerConnection::ServerConnection(std::shared_ptr<RtmpServer::State> server, ThreadPlacement threads,
+                                   std::shared_ptr<WriteBatcher> batcher, uint16_t port, uint64_t id,
                                    asio::ip::tcp::endpoint peer)
     : server_(server),
-      io_(server->io),
+      threads_(threads),
+      apps_(server->apps),
       options_(server->options),
       port_(port),
       id_(id),
@@ -39,13 +41,28 @@ ServerConnection::ServerConnection(std::shared_ptr<RtmpServer::State> server, ui
                   .with("port", std::to_string(port))
                   .with("conn", std::to_string(id))
                   .with("peer", net::endpoint_text(peer_))),
-      dialogue_(dialogue_options(server->options), uptime_ms()),
-      publish_timeout_(server->options.publish_timeout) {}
+      dialogue_(dialogue_options(server->options), uptime_ms()) {
+  set_write_batcher(std::move(batcher));
+}
 
 ServerConnection::~ServerConnection() = default;
 
 std::shared_ptr<ServerConnection> ServerConnection::self() {
   return std::static_pointer_cast<ServerConnection>(shared_from_this());
+}
+
+void ServerConnection::track(bool tls) {
+  client_ = activity::track_client(options_.activity,
+                                   activity::ClientInfo{id_, activity::ClientRole::connecting,
+                                                        tls ? "rtmps" : "rtmp",
+                                                        net::endpoint_text(peer_)});
+  client_->on_kick([weak = weak_from_this()](std::string_view reason) {
+    if (auto connection = std::static_pointer_cast<ServerConnection>(weak.lock())) connection->request_close(reason);
+  });
+}
+
+void ServerConnection::request_close(std::string_view reason) {
+  threads_.to_home([self = self(), reason = std::string(reason)] { self->close(reason); });
 }
 
 void ServerConnection::start(std::shared_ptr<RtmpTransport> transport, bool tls) {
@@ -56,13 +73,6 @@ void ServerConnection::start(std::shared_ptr<RtmpTransport> transport, bool tls)
   transport->set_write_timeout(options_.write_timeout);
   // Until its first bytes arrive (C0C1 or a TLS hello), a connection gets a shorter leash.
   transport->set_read_timeout(options_.first_byte_timeout);
-  if (auto server = server_.lock()) set_write_batcher(server->write_batcher);
-  client_ = activity::track_client(options_.activity,
-                                   activity::ClientInfo{id_, activity::ClientRole::connecting, tls ? "rtmps" : "rtmp",
-                                                        net::endpoint_text(peer_)});
-  client_->on_kick([weak = weak_from_this()](std::string_view reason) {
-    if (auto connection = weak.lock()) connection->close(reason);
-  });
   attach(std::move(transport), tls);
 }
 
@@ -74,8 +84,8 @@ Status ServerConnection::on_bytes(std::span<const uint8_t> bytes) {
     // It spoke: the connect deadline alone bounds the rest of the handshake.
     if (!dialogue_.handshake_done()) transport()->set_read_timeout(RtmpTransport::kNoTimeout);
   }
-  last_received_ = std::chrono::steady_clock::now();
-  if (client_) client_->counters.bytes_in += bytes.size();
+  last_received_.store(std::chrono::steady_clock::now().time_since_epoch().count(), std::memory_order_relaxed);
+  if (client_) client_->counters.add_in(bytes.size());
   const bool handshaking = !dialogue_.handshake_done();
   Status fed = dialogue_.feed(bytes, [this](ServerEvent& event) {
     if (!closed()) std::visit([this](auto& e) { on_event(e); }, event);
@@ -88,13 +98,14 @@ void ServerConnection::collect_output(ChunkWriteBatch& batch) {
   if (viewer_) viewer_->write_queued(dialogue_, kMaxWriteBatchBytes);
   const size_t before = batch.size();
   dialogue_.take_output(batch);
-  if (client_) client_->counters.bytes_out += batch.size() - before;
+  if (client_) client_->counters.add_out(batch.size() - before);
 }
 
 void ServerConnection::on_event(server_event::ConnectRequested& event) {
   fields_ = fields_.with("app", event.app);
-  auto server = server_.lock();
-  if (!server || !server->app_registered(port_, event.app)) {
+  // Answered here, not on the main thread: a client may send its next commands with the
+  // connect, and they must find it answered.
+  if (!apps_->contains(port_, event.app)) {
     spdlog::info("{} connect refused: no publisher or watcher registered for app '{}'", fields_, event.app);
     dialogue_.reject_connect("no application named '" + event.app + "' on this port");
     close_when_flushed("connect refused");
@@ -124,65 +135,46 @@ void ServerConnection::refuse(std::string_view code, const std::string& descript
 
 void ServerConnection::on_event(server_event::PublishRequested& event) {
   fields_ = fields_.with("stream", event.stream_key);
-  auto server = server_.lock();
-  if (!server) return close("server gone");
-  auto admission = server->admit_publisher(port_, dialogue_.app(), event.stream_key, event.mode, id_, peer_.address());
-  if (auto* refusal = std::get_if<Refusal>(&admission)) return refuse(refusal->code, refusal->description, true);
   // A decision pending: the client waits silently, so no read deadline until it is made.
   transport()->set_read_timeout(RtmpTransport::kNoTimeout);
-  const auto& entry = std::get<0>(admission);
-  publish_timeout_ = entry->registration.publish_timeout.value_or(options_.publish_timeout);
-  client_->take_role(activity::ClientRole::publisher, dialogue_.app(), event.stream_key);
-  publisher_ = std::make_shared<PublisherRole>(server, entry, request_for(event.stream_key, event.query), fields_);
-  publisher_->request_approval([weak = weak_from_this()](bool approved) {
-    if (auto connection = weak.lock()) std::static_pointer_cast<ServerConnection>(connection)->publish_decided(approved);
-  });
+  publisher_ = std::make_shared<PublisherRole>(server_, self(), threads_, request_for(event.stream_key, event.query),
+                                               fields_, client_);
+  threads_.to_main([role = publisher_, mode = event.mode] { role->begin(mode); });
 }
 
-void ServerConnection::publish_decided(bool approved) {
-  if (closed() || !publisher_) return;
-  if (!approved) {
-    publisher_->stop();
-    publisher_.reset();
-    return refuse(status::publish_bad_name, "stream key not approved", true);
+void ServerConnection::publish_answered(const PublisherRole* role, const PublishAnswer& answer) {
+  if (closed() || !publisher_ || publisher_.get() != role || publishing_) return;
+  if (answer.refusal) {
+    publisher_.reset();  // stopped on the main thread already
+    return refuse(answer.refusal->code, answer.refusal->description, true);
   }
-  if (auto refusal = publisher_->claim_key()) {
-    publisher_->stop();
-    publisher_.reset();
-    return refuse(refusal->code, refusal->description, true);
-  }
+  publishing_ = true;
   dialogue_.accept_publish();
   set_read_buffer_size(kPublisherReadBuffer);
-  transport()->set_read_timeout(publish_timeout_);
-  publisher_->go_live();
+  transport()->set_read_timeout(answer.publish_timeout);
   request_flush();
 }
 
 void ServerConnection::on_event(server_event::PlayRequested& event) {
   fields_ = fields_.with("stream", event.stream_key);
-  auto server = server_.lock();
-  if (!server) return close("server gone");
-  auto admission = server->admit_viewer(port_, dialogue_.app(), event.stream_key, peer_.address());
-  if (auto* refusal = std::get_if<Refusal>(&admission)) return refuse(refusal->code, refusal->description, false);
   transport()->set_read_timeout(RtmpTransport::kNoTimeout);  // viewers may say nothing for hours
-  client_->take_role(activity::ClientRole::viewer, dialogue_.app(), event.stream_key);
-  viewer_ = std::make_shared<ViewerRole>(io_, self(), std::get<0>(admission),
-                                         request_for(event.stream_key, event.query), options_.viewer_limits, fields_,
-                                         client_);
-  viewer_->request_approval([weak = weak_from_this()](bool approved) {
-    if (auto connection = weak.lock()) std::static_pointer_cast<ServerConnection>(connection)->play_decided(approved);
-  });
+  viewer_ = std::make_shared<ViewerRole>(threads_, self(), id_, options_.viewer_limits, client_);
+  admission_ = std::make_shared<ViewerAdmission>(server_, self(), threads_, viewer_,
+                                                 request_for(event.stream_key, event.query), fields_, client_);
+  threads_.to_main([admission = admission_] { admission->begin(); });
 }
 
-void ServerConnection::play_decided(bool approved) {
-  if (closed() || !viewer_) return;
-  if (!approved) {
+void ServerConnection::play_answered(const ViewerAdmission* admission, const PlayAnswer& answer) {
+  if (closed() || !admission_ || admission_.get() != admission) return;
+  if (answer.refusal) {
     viewer_->stop();
     viewer_.reset();
-    return refuse(status::play_stream_not_found, "stream not found", false);
+    admission_.reset();  // stopped on the main thread already
+    return refuse(answer.refusal->code, answer.refusal->description, false);
   }
   dialogue_.accept_play();
-  viewer_->start_playing();
+  viewer_->start_playing(answer.start_timeout);
+  threads_.to_main([admission = admission_] { admission->join(); });
   request_flush();
 }
 
@@ -202,35 +194,49 @@ void ServerConnection::end_play(const std::string& description) {
 
 void ServerConnection::on_event(server_event::StreamClosed&) {
   end_roles();
-  client_->take_role(activity::ClientRole::connecting, dialogue_.app(), "");
+  threads_.to_main([client = client_, app = dialogue_.app()] {
+    if (client) client->take_role(activity::ClientRole::connecting, app, "");
+  });
   if (auto* transport = this->transport()) transport->set_read_timeout(options_.command_timeout);
 }
 
 void ServerConnection::on_event(server_event::MediaReceived& event) {
-  if (publisher_) publisher_->on_media(event);
+  // One hand-off per packet to the main thread, where the registrant is (a reference to
+  // the payload's one buffer travels, not the bytes).
+  if (publishing_) threads_.to_main([role = publisher_, media = event] { role->on_media(media); });
 }
 
 void ServerConnection::on_event(server_event::MetadataReceived& event) {
-  if (publisher_) publisher_->on_metadata(event);
+  if (publishing_) threads_.to_main([role = publisher_, metadata = event] { role->on_metadata(metadata); });
 }
 
 void ServerConnection::on_event(server_event::Notice& event) { spdlog::warn("{} {}", fields_, event.text); }
 
 void ServerConnection::end_roles() {
-  if (publisher_) publisher_->stop();
   if (viewer_) viewer_->stop();
+  // The main-thread sides stop there, after whatever was handed to them before.
+  if (publisher_ || admission_) {
+    threads_.to_main([publisher = std::move(publisher_), admission = std::move(admission_)] {
+      if (publisher) publisher->stop();
+      if (admission) admission->stop();
+    });
+  }
   publisher_.reset();
+  admission_.reset();
+  publishing_ = false;
   viewer_.reset();
 }
 
 void ServerConnection::on_closed(const std::string& reason) {
   spdlog::info("{} closed: {}", fields_, reason);
   end_roles();
-  if (client_) client_->end();
-  if (auto server = server_.lock()) {
-    server->connections.erase(id_);
-    server->count_out(net::normalize(peer_.address()));
-  }
+  threads_.to_main([server = server_, client = client_, id = id_, address = net::normalize(peer_.address())] {
+    if (client) client->end();
+    if (auto state = server.lock()) {
+      state->connections.erase(id);
+      state->count_out(address);
+    }
+  });
 }
 
 }  // namespace mmids::rtmp

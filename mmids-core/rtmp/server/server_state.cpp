@@ -3,21 +3,33 @@
 #include "mmids-core/endpoint/registration_rules.hpp"
 #include "mmids-core/endpoint/stream_key.hpp"
 #include "mmids-core/rtmp/protocol/status_codes.hpp"
+#include "mmids-core/rtmp/server/publisher_role.hpp"
 #include "mmids-core/rtmp/server/server_connection.hpp"
 
 namespace mmids::rtmp {
 
-bool RtmpServer::State::app_registered(uint16_t port, const std::string& app) const {
-  for (const auto& entry : publishers)
-    if (entry->registration.port == port && entry->registration.app == app) return true;
-  for (const auto& entry : watchers)
-    if (entry->registration.port == port && entry->registration.app == app) return true;
-  return false;
+RtmpServer::State::State(asio::io_context& io_context, RtmpServerOptions server_options)
+    : io(io_context),
+      options(std::move(server_options)),
+      threads(options.io_threads ? options.io_threads : std::make_shared<IoThreads>(io, 1)) {
+  if (options.write_batch.count() > 0) {
+    for (size_t i = 0; i < threads->size(); ++i) {
+      write_batchers.push_back(std::make_shared<WriteBatcher>(threads->at(i).get_executor(), options.write_batch));
+    }
+  }
+}
+
+void RtmpServer::State::refresh_apps() {
+  std::set<std::pair<uint16_t, std::string>> served;
+  for (const auto& entry : publishers) served.emplace(entry->registration.port, entry->registration.app);
+  for (const auto& entry : watchers) served.emplace(entry->registration.port, entry->registration.app);
+  apps->assign(std::move(served));
 }
 
 Admission<PublisherEntry> RtmpServer::State::admit_publisher(uint16_t port, const std::string& app,
                                                              const std::string& key, const std::string& mode,
-                                                             uint64_t connection, const asio::ip::address& peer) {
+                                                             uint64_t connection, std::weak_ptr<PublisherRole> role,
+                                                             const asio::ip::address& peer) {
   if (auto problem = endpoint::stream_key_problem(key)) return Refusal{status::publish_bad_name, *problem};
   if (mode != "live") return Refusal{status::publish_bad_name, "only live publishing is supported, not '" + mode + "'"};
   auto entry = endpoint::find_registrant(publishers, port, app, key);
@@ -25,8 +37,8 @@ Admission<PublisherEntry> RtmpServer::State::admit_publisher(uint16_t port, cons
   if (!entry->registration.ip_rules.permits(peer)) return Refusal{status::publish_denied, "publisher address not allowed"};
   auto claim = live_keys.find({port, app, key});
   if (claim == live_keys.end()) {
-    live_keys.emplace(std::tuple{port, app, key}, connection);  // held while approval is asked
-  } else if (claim->second != connection && !may_take_over(*entry, claim->second)) {
+    live_keys.emplace(std::tuple{port, app, key}, KeyHolder{connection, std::move(role)});  // held while approval is asked
+  } else if (claim->second.connection != connection && !may_take_over(*entry, claim->second.connection)) {
     return Refusal{status::publish_bad_name, "stream key is already being published"};
   }
   return entry;
@@ -58,29 +70,33 @@ bool RtmpServer::State::may_take_over(const PublisherEntry& entry, uint64_t hold
 }
 
 std::optional<Refusal> RtmpServer::State::claim_key(const PublisherEntry& entry, const std::string& key,
-                                                   uint64_t connection) {
+                                                   uint64_t connection, std::weak_ptr<PublisherRole> role) {
   const auto& registration = entry.registration;
-  auto claim = live_keys.find({registration.port, registration.app, key});
-  if (claim != live_keys.end() && claim->second != connection) {
+  const auto where = std::tuple{registration.port, registration.app, key};
+  auto claim = live_keys.find(where);
+  if (claim != live_keys.end() && claim->second.connection != connection) {
     // Asked again now: the holder may have spoken (or left) while approval was asked.
-    if (!may_take_over(entry, claim->second)) {
+    if (!may_take_over(entry, claim->second.connection)) {
       return Refusal{status::publish_bad_name, "stream key is already being published"};
     }
-    if (auto old = connection_of(claim->second)) {
+    const KeyHolder holder = claim->second;
+    // Its role stops here and now (releasing the key, ending its stream, on this thread),
+    // so the old stream ends before the new one starts; its connection closes on its own.
+    if (auto old_role = holder.role.lock()) old_role->stop();
+    if (auto old = connection_of(holder.connection)) {
       const auto silent = std::chrono::duration_cast<std::chrono::milliseconds>(old->silent_for());
-      // Closing stops its role, which releases the key and ends its stream.
-      old->close("taken over by a new publisher of the key (connection " + std::to_string(connection) +
-                 "; silent for " + std::to_string(silent.count()) + " ms)");
+      old->request_close("taken over by a new publisher of the key (connection " + std::to_string(connection) +
+                         "; silent for " + std::to_string(silent.count()) + " ms)");
     }
   }
-  live_keys[{registration.port, registration.app, key}] = connection;
+  live_keys[where] = KeyHolder{connection, std::move(role)};
   return std::nullopt;
 }
 
 void RtmpServer::State::release_key(uint16_t port, const std::string& app, const std::string& key,
                                     uint64_t connection) {
   auto it = live_keys.find({port, app, key});
-  if (it != live_keys.end() && it->second == connection) live_keys.erase(it);
+  if (it != live_keys.end() && it->second.connection == connection) live_keys.erase(it);
 }
 
 std::optional<std::string> RtmpServer::State::over_limits(const asio::ip::address& peer) const {
@@ -103,7 +119,7 @@ void RtmpServer::State::count_out(const asio::ip::address& peer) {
 void RtmpServer::State::close_connection(uint64_t connection_id, std::string_view reason) {
   auto it = connections.find(connection_id);
   if (it == connections.end()) return;
-  if (auto connection = it->second.lock()) connection->close(reason);
+  if (auto connection = it->second.lock()) connection->request_close(reason);
 }
 
 void RtmpServer::State::close_listener_if_unused(uint16_t port) {

@@ -2,41 +2,24 @@
 
 #include "mmids-core/endpoint/viewer_entries.hpp"
 #include "mmids-core/rtmp/protocol/status_codes.hpp"
-#include "mmids-core/rtmp/server/approval.hpp"
 #include "mmids-core/rtmp/server/server_connection.hpp"
 
 namespace mmids::rtmp {
 
-ViewerRole::ViewerRole(asio::io_context& io, std::weak_ptr<ServerConnection> connection,
-                       std::shared_ptr<WatcherEntry> entry, endpoint::StreamRequest request,
-                       endpoint::ViewerQueue::Limits limits, log::Fields fields,
-                       std::shared_ptr<activity::ClientEntry> client)
-    : connection_(std::move(connection)),
-      entry_(entry),
-      request_(std::move(request)),
-      fields_(std::move(fields)),
+ViewerRole::ViewerRole(ThreadPlacement threads, std::weak_ptr<ServerConnection> connection, uint64_t connection_id,
+                       endpoint::ViewerQueue::Limits limits, std::shared_ptr<activity::ClientEntry> client)
+    : threads_(threads),
+      connection_(std::move(connection)),
+      connection_id_(connection_id),
       queue_(limits),
       accounting_(std::move(client)),
-      start_timer_(io) {
-  entry->connections.insert(request_.connection_id);
-}
+      start_timer_(threads.home) {}
 
-void ViewerRole::request_approval(std::function<void(bool)> decided) {
-  // An approver that answers at once may have the connection drop this role (a refusal)
-  // before the lease is stored: it lives until then.
-  const auto self = shared_from_this();
-  approval_ = ask_approval(*this, entry_.lock(), request_, fields_, std::move(decided));
-}
-
-void ViewerRole::start_playing() {
+void ViewerRole::start_playing(std::chrono::milliseconds start_timeout) {
   if (playing_ || stopped_) return;
   playing_ = true;
   accounting_.playing(std::chrono::steady_clock::now());
-  spdlog::info("{} playing", fields_);
-  auto entry = entry_.lock();
-  if (!entry) return;
-  if (entry->registration.start_timeout.count() > 0) start_deadline(entry->registration.start_timeout);
-  if (entry->registration.on_viewer_joined) entry->registration.on_viewer_joined(shared_from_this(), request_.stream_key);
+  if (start_timeout.count() > 0) start_deadline(start_timeout);
 }
 
 void ViewerRole::start_deadline(std::chrono::milliseconds timeout) {
@@ -54,26 +37,27 @@ void ViewerRole::start_deadline(std::chrono::milliseconds timeout) {
 void ViewerRole::stop() {
   if (stopped_) return;
   stopped_ = true;
-  if (auto entry = entry_.lock()) {
-    entry->connections.erase(request_.connection_id);
-    if (playing_ && entry->registration.on_viewer_left) {
-      entry->registration.on_viewer_left(request_.connection_id, request_.stream_key);
-    }
-  }
-  if (playing_) spdlog::info("{} stopped playing", fields_);
   start_timer_.cancel();
-  approval_.reset();
 }
 
 void ViewerRole::send(const media::MediaNotification& notification) {
+  // The fan-out's own hand-off calls here on this thread; anyone else's call is posted
+  // (copying the notification costs a reference, not the payload).
+  if (threads_.at_main() || threads_.home.running_in_this_thread()) return queue(notification);
+  asio::post(threads_.home, [self = shared_from_this(), notification] { self->queue(notification); });
+}
+
+void ViewerRole::queue(const media::MediaNotification& notification) {
   if (stopped_ || !playing_) return;
   if (auto entry = endpoint::viewer_entry(notification, timestamps_, queue_)) push(std::move(*entry));
 }
 
 void ViewerRole::end(std::string_view description) {
-  if (stopped_ || !playing_ || !end_description_.empty()) return;
-  end_description_ = std::string(description);
-  push(endpoint::QueuedMessage{endpoint::QueuedKind::Control, media::MediaKind::Video, 0, {}});
+  threads_.to_home([self = shared_from_this(), description = std::string(description)] {
+    if (self->stopped_ || !self->playing_ || !self->end_description_.empty()) return;
+    self->end_description_ = description;
+    self->push(endpoint::QueuedMessage{endpoint::QueuedKind::Control, media::MediaKind::Video, 0, {}});
+  });
 }
 
 void ViewerRole::push(endpoint::QueuedMessage entry) {
@@ -91,11 +75,9 @@ void ViewerRole::push(endpoint::QueuedMessage entry) {
   if (verdict == endpoint::ViewerQueue::Verdict::Disconnect) {
     // Posted: we are inside the stream's fan-out loop, which closing would disturb.
     const std::string reason = endpoint::too_slow_reason(queue_);
-    if (auto connection = connection_.lock()) {
-      asio::post(connection->transport()->executor(), [weak = connection_, reason] {
-        if (auto connection = weak.lock()) connection->close(reason);
-      });
-    }
+    asio::post(threads_.home, [weak = connection_, reason] {
+      if (auto connection = weak.lock()) connection->close(reason);
+    });
     return;
   }
   // Merged writes: the message waits for the batch's tick with the viewer's others.
@@ -118,7 +100,7 @@ void ViewerRole::write_queued(ServerDialogue& dialogue, size_t budget) {
 }
 
 void ViewerRole::close(std::string_view reason) {
-  if (auto connection = connection_.lock()) connection->close(reason);
+  if (auto connection = connection_.lock()) connection->request_close(reason);
 }
 
 }  // namespace mmids::rtmp

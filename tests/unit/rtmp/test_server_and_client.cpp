@@ -26,10 +26,12 @@ struct Relay {
     std::function<void(endpoint::PublisherRegistration&)> publishers;
     std::function<void(endpoint::WatcherRegistration&)> watchers;
   };
+  // `threads`: the io threads its connections are spread over (the main one included).
   explicit Relay(RtmpServerOptions options = {}, std::shared_ptr<asio::ssl::context> tls = nullptr,
-                 const Registrations& adjust = {}) {
+                 const Registrations& adjust = {}, size_t threads = 1) {
     options.bind_address = "127.0.0.1";
     options.tls = tls;
+    if (threads > 1) options.io_threads = io_threads = std::make_shared<IoThreads>(io, threads);
     server = std::make_unique<RtmpServer>(io, options);
     endpoint::PublisherRegistration publishers;
     publishers.port = 0;
@@ -111,6 +113,7 @@ struct Relay {
   }
 
   asio::io_context io;
+  std::shared_ptr<IoThreads> io_threads;  // after io, before the server (IoThreads)
   std::unique_ptr<RtmpServer> server;
   Subscription publisher_lease, watcher_lease;
   uint16_t port = 0;
@@ -408,4 +411,55 @@ TEST_CASE("in process: a viewer's first picture does not wait for the write batc
     publisher.send_media(media::MediaKind::Video, 33, avc_frame(false, 900, 2));
     CHECK_FALSE(relay.run_until([&] { return viewer.media.size() == 3; }, 300ms));
   });
+}
+
+TEST_CASE("in process: connections spread over io threads publish, play, take over and close as on one",
+          "[rtmp][threads]") {
+  Relay relay({}, nullptr, takeover_rule(endpoint::Takeover::Always), 3);
+  auto first = relay.publish("cam");
+  std::vector<std::shared_ptr<Relay::Viewer>> viewers;
+  for (int i = 0; i < 6; ++i) viewers.push_back(relay.play("cam"));
+  auto all_playing = [&] {
+    return relay.viewers.size() == viewers.size() &&
+           std::all_of(viewers.begin(), viewers.end(), [](const auto& viewer) { return viewer->playing; });
+  };
+  REQUIRE(relay.run_until(all_playing));
+  // Round robin: the viewers live on every thread, the main one and both workers.
+  std::vector<asio::any_io_executor> homes;
+  for (const auto& viewer : relay.viewers)
+    if (std::find(homes.begin(), homes.end(), viewer->home()) == homes.end()) homes.push_back(viewer->home());
+  CHECK(homes.size() == 3);
+
+  first->send_media(media::MediaKind::Video, 0, avc_sequence_header());
+  first->send_media(media::MediaKind::Video, 0, avc_frame(true, 30000, 1));
+  for (uint32_t i = 1; i <= 20; ++i) first->send_media(media::MediaKind::Video, 33 * i, avc_frame(false, 900, uint8_t(i)));
+  auto all_received = [&](size_t count) {
+    return std::all_of(viewers.begin(), viewers.end(), [count](const auto& viewer) { return viewer->media.size() == count; });
+  };
+  REQUIRE(relay.run_until([&] { return all_received(22); }));
+  for (const auto& viewer : viewers) {
+    CHECK(viewer->media[1].second == avc_frame(true, 30000, 1));
+    for (uint32_t i = 1; i <= 20; ++i) CHECK(viewer->media[1 + i].second == avc_frame(false, 900, uint8_t(i)));
+  }
+
+  // A takeover across threads: the old stream ends before the new one starts.
+  auto second = relay.publish("cam");
+  REQUIRE(relay.run_until([&] { return !first->closed_reason.empty(); }));
+  CHECK(count_of_disconnects(relay.published) == 1);
+  CHECK(std::holds_alternative<media::NewStream>(relay.published.back()));
+
+  // Closed by id from the main thread, whatever thread the connection is on.
+  relay.server->disconnect(relay.viewers.back()->connection_id(), "kicked");
+  REQUIRE(relay.run_until([&] { return viewers.size() - relay.viewers.size() == 1; }));
+  REQUIRE(relay.run_until([&] {
+    return std::count_if(viewers.begin(), viewers.end(), [](const auto& viewer) { return viewer->closed.has_value(); }) == 1;
+  }));
+  CHECK(relay.run_until([&] { return relay.server->connection_count() == 1 + viewers.size() - 1; }));
+
+  // The server going away closes every connection on every thread.
+  relay.server.reset();
+  REQUIRE(relay.run_until([&] {
+    return std::all_of(viewers.begin(), viewers.end(), [](const auto& viewer) { return viewer->closed.has_value(); }) &&
+           !second->closed_reason.empty();
+  }));
 }

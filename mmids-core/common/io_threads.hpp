@@ -25,6 +25,9 @@ struct ThreadPlacement {
   asio::io_context::executor_type home;
 
   [[nodiscard]] bool at_main() const { return main == home; }
+  // Whether a caller may touch the object now (the object lives on the main thread, whose
+  // callers are all there, or this is its own thread).
+  [[nodiscard]] bool on_home() const { return at_main() || home.running_in_this_thread(); }
   // Work for the main thread, from the object's own.
   template <typename Work>
   void to_main(Work&& work) const {
@@ -37,7 +40,7 @@ struct ThreadPlacement {
   // Work for the object's thread, from any thread.
   template <typename Work>
   void to_home(Work&& work) const {
-    if (at_main() || home.running_in_this_thread()) {
+    if (on_home()) {
       work();
     } else {
       asio::post(home, std::forward<Work>(work));
@@ -71,7 +74,6 @@ class IoThreads {
   IoThreads& operator=(const IoThreads&) = delete;
 
   [[nodiscard]] size_t size() const { return workers_.size() + 1; }
-  [[nodiscard]] asio::io_context& main() { return main_; }
   // The io_context of thread `index` (0: the main one).
   [[nodiscard]] asio::io_context& at(size_t index) { return index == 0 ? main_ : workers_[index - 1]->context; }
   // The index of the next thread, round robin (called on the main thread only).

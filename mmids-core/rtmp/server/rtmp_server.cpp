@@ -53,12 +53,12 @@ asio::awaitable<void> accept_loop(std::weak_ptr<RtmpServer::State> weak_state, u
     auto transport = listener.tls ? std::make_shared<RtmpTransport>(std::move(socket), *state->options.tls)
                                   : std::make_shared<RtmpTransport>(std::move(socket));
     auto batcher = state->write_batchers.empty() ? nullptr : state->write_batchers[thread];
-    auto connection =
-        std::make_shared<ServerConnection>(state, state->threads->placement(home), std::move(batcher), port, id, peer);
+    const ThreadPlacement placement = state->threads->placement(home);
+    auto connection = std::make_shared<ServerConnection>(state, placement, std::move(batcher), port, id, peer);
     state->connections[id] = connection;
     const bool tls = listener.tls;
     connection->track(tls);
-    state->threads->placement(home).to_home([connection, transport = std::move(transport), tls]() mutable {
+    placement.to_home([connection, transport = std::move(transport), tls]() mutable {
       connection->start(std::move(transport), tls);
     });
   }

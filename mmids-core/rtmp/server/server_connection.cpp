@@ -221,8 +221,6 @@ void ServerConnection::end_roles() {
       if (admission) admission->stop();
     });
   }
-  publisher_.reset();
-  admission_.reset();
   publishing_ = false;
   viewer_.reset();
 }

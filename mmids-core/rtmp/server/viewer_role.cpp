@@ -43,7 +43,7 @@ void ViewerRole::stop() {
 void ViewerRole::send(const media::MediaNotification& notification) {
   // The fan-out's own hand-off calls here on this thread; anyone else's call is posted
   // (copying the notification costs a reference, not the payload).
-  if (threads_.at_main() || threads_.home.running_in_this_thread()) return queue(notification);
+  if (threads_.on_home()) return queue(notification);
   asio::post(threads_.home, [self = shared_from_this(), notification] { self->queue(notification); });
 }
 

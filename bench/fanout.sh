@@ -26,8 +26,19 @@ run_fanout() {  # SERVER PLAYERS
   warmup=$(( (count + ramp - 1) / ramp + 3 ))
   bench "$server-$count" play "$PLAY_URL" -n "$count" -r "$ramp" -d $((warmup + seconds)) --warmup "$warmup" \
     --pid "$RELAY_PID"
+  thread_cpu "$RELAY_PID" >"$BENCH_DIR/$server-$count.threads"
   stop_pid "$PUBLISHER_PID"
   stop_pid "$RELAY_PID"
+}
+
+thread_cpu() {  # PID: the CPU seconds of each of its threads since it started, busiest first
+  local stat ticks=()
+  for stat in /proc/"$1"/task/*/stat; do
+    # Fields after the ")" that ends the name: utime and stime are the 12th and 13th.
+    ticks+=("$(sed 's/.*) //' "$stat" | awk '{print $12 + $13}')")
+  done
+  printf '%s\n' "${ticks[@]}" | sort -rn | awk -v hz="$(getconf CLK_TCK)" \
+    '$1 > 0 {printf "%s%.1f", (n++ ? " " : ""), $1 / hz} END {print ""}'
 }
 
 row() {  # SERVER PLAYERS
@@ -50,4 +61,8 @@ printf '%-6s %7s %7s %9s %8s %9s %7s %9s %13s %12s %6s %8s %s\n' server players 
   "s/Gbit" "cpu%" "KiB/plyr" "ttfk p50/p99" "first SH/K/I" stalls client% failures
 for server in $servers; do
   for count in $players; do row "$server" "$count"; done
+done
+echo "CPU seconds of each server thread over the whole run (threads that used any):"
+for server in $servers; do
+  for count in $players; do echo "  $server $count: $(cat "$BENCH_DIR/$server-$count.threads")"; done
 done

@@ -2,10 +2,12 @@
 
 #include "mmids-core/net/address.hpp"
 
+#include <sched.h>
+
 #include <algorithm>
-#include <thread>
 #include <charconv>
 #include <cstdlib>
+#include <thread>
 
 namespace mmids::settings {
 namespace {
@@ -49,7 +51,14 @@ constexpr uint32_t kMaxWorkerThreads = 256;
 
 }  // namespace
 
-uint32_t default_worker_threads() { return std::max(1u, std::thread::hardware_concurrency()); }
+uint32_t default_worker_threads() {
+  // The cores this process may run on (taskset, a container's cpuset), not the machine's:
+  // threads beyond them would only take turns on the same cores.
+  cpu_set_t allowed;
+  CPU_ZERO(&allowed);
+  if (sched_getaffinity(0, sizeof allowed, &allowed) == 0) return std::max(1, CPU_COUNT(&allowed));
+  return std::max(1u, std::thread::hardware_concurrency());
+}
 
 SettingsResult read_node_settings(const config::NodeConfig& config) {
   SettingsResult result;

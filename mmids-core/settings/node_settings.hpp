@@ -11,7 +11,7 @@
 
 namespace mmids::settings {
 
-// One per core (at least one).
+// One per core the process may run on (its CPU affinity), at least one.
 [[nodiscard]] uint32_t default_worker_threads();
 
 struct NodeSettings {

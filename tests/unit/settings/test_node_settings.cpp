@@ -2,6 +2,8 @@
 #include "mmids-core/settings/node_settings.hpp"
 #include "tests/unit/config/config_test_support.hpp"
 
+#include <sched.h>
+
 using namespace std::chrono_literals;
 
 namespace {
@@ -63,6 +65,32 @@ TEST_CASE("settings: write_batch_ms defaults to merged writes of 100 ms, 0 write
     auto result = settings_of(std::string("write_batch_ms ") + bad);
     REQUIRE(result.errors.size() == 1);
     CHECK_THAT(result.errors[0], Catch::Contains("'write_batch_ms'") && Catch::Contains(bad));
+  }
+}
+
+TEST_CASE("settings: worker_threads defaults to the cores the node may run on, 1 to 256", "[settings]") {
+  cpu_set_t allowed;
+  REQUIRE(sched_getaffinity(0, sizeof allowed, &allowed) == 0);
+  CHECK(settings_of("").settings.worker_threads == static_cast<uint32_t>(CPU_COUNT(&allowed)));
+  // Pinned to one core (taskset -c 0), the default is one thread, whatever the machine has.
+  cpu_set_t one;
+  CPU_ZERO(&one);
+  for (int cpu = 0; cpu < CPU_SETSIZE; ++cpu) {
+    if (CPU_ISSET(cpu, &allowed)) {
+      CPU_SET(cpu, &one);
+      break;
+    }
+  }
+  REQUIRE(sched_setaffinity(0, sizeof one, &one) == 0);
+  const auto pinned = mmids::settings::default_worker_threads();
+  REQUIRE(sched_setaffinity(0, sizeof allowed, &allowed) == 0);
+  CHECK(pinned == 1);
+  CHECK(settings_of("worker_threads 3").settings.worker_threads == 3);
+  for (const char* bad : {"0", "257", "two"}) {
+    INFO(bad);
+    auto result = settings_of(std::string("worker_threads ") + bad);
+    REQUIRE(result.errors.size() == 1);
+    CHECK_THAT(result.errors[0], Catch::Contains("'worker_threads'") && Catch::Contains(bad));
   }
 }
 

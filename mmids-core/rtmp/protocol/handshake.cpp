@@ -274,4 +274,10 @@ std::vector<uint8_t> ClientHandshake::take_leftover() {
   return std::exchange(buffer_, {});
 }
 
+void prepare_handshake_crypto() {
+  std::array<uint8_t, kDigestSize> bytes{};
+  fill_random(bytes);
+  (void)handshake_digest::hmac_sha256(bytes, bytes);
+}
+
 }  // namespace mmids::rtmp

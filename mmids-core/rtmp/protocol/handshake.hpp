@@ -24,6 +24,11 @@ namespace mmids::rtmp {
 inline constexpr size_t kHandshakePacketSize = 1536;
 inline constexpr uint8_t kRtmpVersion = 3;
 
+// OpenSSL reads its configuration and seeds its random generator on first use (about 5 ms
+// on the project's machine, under which every other connection of a burst waits): a
+// program that will handshake calls this once at startup, so its first peer does not pay.
+void prepare_handshake_crypto();
+
 class ServerHandshake {
  public:
   // `uptime_ms` goes into S1's time field.

@@ -4,6 +4,7 @@
 #include "mmids-core/endpoint/registration_rules.hpp"
 #include "mmids-core/net/address.hpp"
 #include "mmids-core/net/socket_options.hpp"
+#include "mmids-core/rtmp/protocol/handshake.hpp"
 #include "mmids-core/rtmp/server/server_connection.hpp"
 
 namespace mmids::rtmp {
@@ -69,7 +70,9 @@ asio::awaitable<void> accept_loop(std::weak_ptr<RtmpServer::State> weak_state, u
 // --- RtmpServer ---
 
 RtmpServer::RtmpServer(asio::io_context& io, RtmpServerOptions options)
-    : state_(std::make_shared<State>(io, std::move(options))) {}
+    : state_(std::make_shared<State>(io, std::move(options))) {
+  prepare_handshake_crypto();  // not on the first publisher's or viewer's time
+}
 
 RtmpServer::~RtmpServer() {
   for (auto& [id, weak] : std::map(state_->connections)) {

@@ -47,6 +47,9 @@ QueuedMessage ViewerQueue::pop() {
   QueuedMessage entry = std::move(entries_.front());
   entries_.pop_front();
   bytes_ -= entry.payload.size();
+  // Drained after a burst (the GOP replay at join holds a whole GOP): give the room back, or
+  // every viewer keeps its join's high-water mark while it needs a few entries per batch.
+  if (entries_.empty() && entries_.capacity() > kKeptCapacity) entries_.set_capacity(kInitialCapacity);
   return entry;
 }
 

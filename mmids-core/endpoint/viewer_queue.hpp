@@ -61,6 +61,7 @@ class ViewerQueue {
   // A ring that doubles when full and keeps its storage: pushes and pops of the steady
   // state allocate nothing (a deque allocates a block every few entries, per viewer).
   static constexpr size_t kInitialCapacity = 16;
+  static constexpr size_t kKeptCapacity = 64;  // beyond it, an emptied queue shrinks back
   boost::circular_buffer<QueuedMessage> entries_;
   size_t bytes_ = 0;
   bool waiting_for_keyframe_ = true;

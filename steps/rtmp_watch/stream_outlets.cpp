@@ -30,10 +30,10 @@ Viewers::iterator find_viewer(Viewers& viewers, uint64_t connection_id) {
 StreamOutlets::StreamOutlets(asio::io_context& io, Options options, log::Fields fields)
     : io_(io), options_(std::move(options)), fields_(std::move(fields)) {}
 
-StreamOutlets::Outlet& StreamOutlets::outlet(const std::string& key) {
+const std::shared_ptr<StreamOutlets::Outlet>& StreamOutlets::outlet(const std::string& key) {
   auto it = outlets_.find(key);
   if (it == outlets_.end()) it = outlets_.emplace(key, std::make_shared<Outlet>(io_, options_)).first;
-  return *it->second;
+  return it->second;
 }
 
 void StreamOutlets::forget_if_idle(const std::string& key) {
@@ -90,38 +90,38 @@ void StreamOutlets::deliver(const media::MediaNotification& notification) {
   const media::StreamId id = media::stream_id_of(notification);
   if (const auto* started = std::get_if<media::NewStream>(&notification)) {
     const std::string key = options_.exact_key.value_or(started->name);
-    key_of_stream_[id] = key;
-    Outlet& target = outlet(key);
+    const std::shared_ptr<Outlet> target = outlet(key);
     // The newest stream takes the key over (a publisher that came back, a restarted pull).
-    if (target.stream_id != 0 && target.stream_id != id) key_of_stream_.erase(target.stream_id);
-    target.stream_id = id;
-    target.cache.clear();
-    target.grace.cancel();
-    fan_out(target, notification);
+    if (target->stream_id != 0 && target->stream_id != id) feeds_.erase(target->stream_id);
+    feeds_[id] = Feed{key, target};
+    target->stream_id = id;
+    target->cache.clear();
+    target->grace.cancel();
+    fan_out(*target, notification);
     if (started_) started_(key);
     return;
   }
-  auto key_it = key_of_stream_.find(id);
-  if (key_it == key_of_stream_.end()) return;
-  const std::string key = key_it->second;
-  auto outlet_it = outlets_.find(key);
-  if (outlet_it == outlets_.end() || outlet_it->second->stream_id != id) return;
-  const std::shared_ptr<Outlet> target = outlet_it->second;
+  // Every packet: one lookup by stream id, no key compared or copied.
+  auto feed = feeds_.find(id);
+  if (feed == feeds_.end() || feed->second.outlet->stream_id != id) return;
+  Outlet& target = *feed->second.outlet;
   if (std::holds_alternative<media::StreamDisconnected>(notification)) {
-    key_of_stream_.erase(key_it);
-    target->stream_id = 0;
-    target->cache.clear();
-    fan_out(*target, notification);
-    if (!target->viewers.empty()) start_grace(key, target);
+    const std::shared_ptr<Outlet> ended = std::move(feed->second.outlet);
+    const std::string key = std::move(feed->second.key);
+    feeds_.erase(feed);
+    ended->stream_id = 0;
+    ended->cache.clear();
+    fan_out(*ended, notification);
+    if (!ended->viewers.empty()) start_grace(key, ended);
     forget_if_idle(key);
     return;
   }
-  target->cache.add(notification);
-  fan_out(*target, notification);
+  target.cache.add(notification);
+  fan_out(target, notification);
 }
 
 void StreamOutlets::add_viewer(const std::shared_ptr<endpoint::ViewerSink>& viewer, const std::string& key) {
-  Outlet& target = outlet(key);
+  Outlet& target = *outlet(key);
   if (auto it = find_viewer(target.viewers, viewer->connection_id()); it != target.viewers.end()) {
     drop_viewer(target, it);
   }

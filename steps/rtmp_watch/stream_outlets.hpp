@@ -17,6 +17,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace mmids::steps {
@@ -67,7 +68,8 @@ class StreamOutlets {
     std::vector<ThreadGroup> groups;   // the same viewers by io thread
     asio::steady_timer grace;  // runs while no stream feeds a key that has viewers
   };
-  Outlet& outlet(const std::string& key);
+  // The key's outlet, made if it has none.
+  const std::shared_ptr<Outlet>& outlet(const std::string& key);
   ThreadGroup& group_of(Outlet& target, const asio::any_io_executor& home);
   // Hands a notification to every viewer of the key, once per thread.
   void fan_out(Outlet& target, const media::MediaNotification& notification);
@@ -81,7 +83,12 @@ class StreamOutlets {
   std::function<void(const std::string&)> started_;
   // Shared: a grace timer's handler holds its outlet weakly.
   std::map<std::string, std::shared_ptr<Outlet>> outlets_;
-  std::map<media::StreamId, std::string> key_of_stream_;
+  // The key and outlet each live stream feeds: what every packet looks up.
+  struct Feed {
+    std::string key;
+    std::shared_ptr<Outlet> outlet;
+  };
+  std::unordered_map<media::StreamId, Feed> feeds_;
 };
 
 }  // namespace mmids::steps

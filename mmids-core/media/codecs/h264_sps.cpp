@@ -69,7 +69,9 @@ std::vector<uint8_t> rbsp_of(std::span<const uint8_t> nalu) {
 void skip_scaling_list(BitReader& reader, int size) {
   int32_t last = 8, next = 8;
   for (int j = 0; j < size && !reader.overrun(); ++j) {
-    if (next != 0) next = (last + reader.se() + 256) % 256;
+    // delta_scale is -128..127 in a valid stream; a malformed one may say up to +-2^31, so
+    // the sum is taken wide and wrapped as the spec's "% 256" intends.
+    if (next != 0) next = static_cast<int32_t>(((int64_t{last} + reader.se()) % 256 + 256) % 256);
     last = next == 0 ? last : next;
   }
 }

@@ -90,6 +90,13 @@ void ChunkWriteBatch::append(ChunkWriteBatch&& other) {
 }
 
 void ChunkWriteBatch::clear() {
+  // A usual batch (one interval of a stream) keeps its storage for the next one; an unusual
+  // one (a viewer's GOP replay at join) gives it back, or every connection would keep its
+  // join's high-water mark for its whole life.
+  if (segments_.capacity() > kKeptSegments) {
+    *this = ChunkWriteBatch{};
+    return;
+  }
   headers_.clear();
   payloads_.clear();
   segments_.clear();

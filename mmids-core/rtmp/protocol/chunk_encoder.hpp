@@ -43,6 +43,7 @@ class ChunkWriteBatch {
  private:
   friend class ChunkEncoder;
   static constexpr uint32_t kHeaderSource = 0xFFFFFFFF;
+  static constexpr size_t kKeptSegments = 128;  // clear() frees a batch that held more
   struct Segment {
     uint32_t source;  // index into payloads_, or kHeaderSource for headers_
     size_t offset;

@@ -25,6 +25,7 @@ RtmpTransport::RtmpTransport(asio::ip::tcp::socket socket)
     : plain_(std::move(socket)), timer_(plain_.get_executor()) {
   boost::system::error_code ignored;
   peer_ = plain_.remote_endpoint(ignored);
+  plain_.non_blocking(true, ignored);  // read_some's recv after a readiness wait must not block
 }
 
 RtmpTransport::RtmpTransport(asio::ip::tcp::socket socket, asio::ssl::context& tls)
@@ -125,12 +126,30 @@ asio::awaitable<Result<size_t>> RtmpTransport::read_some(asio::mutable_buffer bu
   size_t read = 0;
   if (tls_) {
     read = co_await tls_->async_read_some(buffer, asio::redirect_error(asio::use_awaitable, error));
-  } else {
+  } else if (last_read_filled_) {
+    // More is likely waiting: asio's read tries recv() at once.
     read = co_await plain_.async_read_some(buffer, asio::redirect_error(asio::use_awaitable, error));
+  } else {
+    // The last read drained the socket, so a recv() now would only say EAGAIN before asio
+    // waits (a publisher's messages arrive one at a time: one failed syscall per message).
+    // Wait for readiness first, then one recv() that finds the bytes.
+    while (true) {
+      co_await plain_.async_wait(asio::ip::tcp::socket::wait_read, asio::redirect_error(asio::use_awaitable, error));
+      if (error) break;
+      read = plain_.read_some(buffer, error);
+      if (error != asio::error::would_block && error != asio::error::try_again) break;
+      error.clear();  // a readiness that another reader or the kernel took back: wait again
+    }
   }
   read_started_ = Clock::time_point::max();
   if (error) co_return failure(error, "read").take_error();
+  last_read_filled_ = read == buffer.size();
   co_return read;
+}
+
+void RtmpTransport::release_large_gather() {
+  // As ChunkWriteBatch::clear: a GOP replay's list of buffers is not kept for every write after.
+  if (gather_.capacity() > kKeptGather) std::vector<asio::const_buffer>().swap(gather_);
 }
 
 void RtmpTransport::write(const ChunkWriteBatch& batch, std::function<void(Status)> done) {
@@ -140,6 +159,7 @@ void RtmpTransport::write(const ChunkWriteBatch& batch, std::function<void(Statu
   arm(next_due());
   auto finished = [self = shared_from_this(), done = std::move(done)](const boost::system::error_code& error, size_t) {
     self->write_started_ = Clock::time_point::max();
+    self->release_large_gather();
     done(error ? self->failure(error, "write") : Status{});
   };
   if (tls_) {
@@ -162,6 +182,7 @@ asio::awaitable<Status> RtmpTransport::write(const ChunkWriteBatch& batch) {
     co_await asio::async_write(plain_, gather_, asio::redirect_error(asio::use_awaitable, error));
   }
   write_started_ = Clock::time_point::max();
+  release_large_gather();
   if (error) co_return failure(error, "write");
   co_return Status{};
 }

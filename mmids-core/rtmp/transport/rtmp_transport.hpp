@@ -71,6 +71,8 @@ class RtmpTransport : public std::enable_shared_from_this<RtmpTransport> {
   void on_timer();
   [[nodiscard]] Clock::time_point next_due() const;
   [[nodiscard]] Status failure(const boost::system::error_code& error, const char* what) const;
+  void release_large_gather();  // after a write: frees gather_ if it grew past kKeptGather
+  static constexpr size_t kKeptGather = 128;
 
   asio::ip::tcp::socket plain_;
   std::unique_ptr<asio::ssl::stream<asio::ip::tcp::socket>> tls_;
@@ -86,6 +88,7 @@ class RtmpTransport : public std::enable_shared_from_this<RtmpTransport> {
   Clock::time_point write_started_ = Clock::time_point::max();  // max: no write in progress
   std::string expired_;  // why the timer closed the connection; empty while it has not
   std::vector<asio::const_buffer> gather_;  // reused by every write
+  bool last_read_filled_ = false;           // read_some filled the whole buffer last time
   bool closed_ = false;
 };
 

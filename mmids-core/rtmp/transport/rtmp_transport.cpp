@@ -137,7 +137,7 @@ asio::awaitable<Result<size_t>> RtmpTransport::read_some(asio::mutable_buffer bu
       co_await plain_.async_wait(asio::ip::tcp::socket::wait_read, asio::redirect_error(asio::use_awaitable, error));
       if (error) break;
       read = plain_.read_some(buffer, error);
-      if (error != asio::error::would_block && error != asio::error::try_again) break;
+      if (error != asio::error::would_block) break;  // EAGAIN is EWOULDBLOCK on Linux
       error.clear();  // a readiness that another reader or the kernel took back: wait again
     }
   }

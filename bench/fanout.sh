@@ -43,10 +43,11 @@ thread_cpu() {  # PID: the CPU seconds of each of its threads since it started, 
 
 row() {  # SERVER PLAYERS
   local run="$1-$2"
-  printf '%-6s %7s %7s %9s %8s %9s %7s %9s %13s %12s %6s %8s %s\n' "$1" "$2" \
+  printf '%-6s %7s %7s %9s %8s %9s %7s %7s %9s %13s %12s %6s %8s %s\n' "$1" "$2" \
     "$(field "$run" 'd["playing"]')" "$(field "$run" 'd["full_rate_players"]')" \
     "$(field "$run" 'd["delivered_mbps"]')" "$(field "$run" 'd["servers"][0]["cpu_seconds_per_gbit"]')" \
     "$(field "$run" '100 * d["servers"][0]["cpu_seconds"] / d["window_s"]')" \
+    "$(field "$run" '100 * d["servers"][0]["system_share"]')" \
     "$(field "$run" 'd["servers"][0]["rss_growth_per_client_kib"]')" \
     "$(dist "$run" time_to_first_keyframe_ms)" \
     "$(first_video "$run")" \
@@ -57,8 +58,8 @@ for server in $servers; do
   for count in $players; do run_fanout "$server" "$count"; done
 done
 machine_note
-printf '%-6s %7s %7s %9s %8s %9s %7s %9s %13s %12s %6s %8s %s\n' server players playing full-rate Mbit/s \
-  "s/Gbit" "cpu%" "KiB/plyr" "ttfk p50/p99" "first SH/K/I" stalls client% failures
+printf '%-6s %7s %7s %9s %8s %9s %7s %7s %9s %13s %12s %6s %8s %s\n' server players playing full-rate Mbit/s \
+  "s/Gbit" "cpu%" kernel% "KiB/plyr" "ttfk p50/p99" "first SH/K/I" stalls client% failures
 for server in $servers; do
   for count in $players; do row "$server" "$count"; done
 done

@@ -6,7 +6,10 @@
 #   cold   the first viewer of a stream on a playback node: mmids' lookup + ingestion +
 #          playback chain (configs/*.config), beside an nginx-rtmp edge pulling from an
 #          origin; ten streams, their first viewers one per second;
-#   storm  the first viewers of --streams streams arriving at once on one playback node.
+#   storm  the first viewers of --streams streams arriving at once on one playback node,
+#          twice: "storm-first" is the playback process's first storm (the memory it needs
+#          is new to it, and each new page costs a fault); "storm" comes once every pull of
+#          the first has stopped, so its streams are as cold, on a process that has served.
 # The cold and storm streams are mmids-bench publishers (1 Mbit/s, GOP 1 s).
 usage() {
   cat <<'USAGE'
@@ -54,6 +57,9 @@ cold_and_storm() {  # SERVER PARTS
     bench "cold-$1" play "$CHAIN_PLAY/cold{n}" -n "$cold_streams" -r 1 -d $((cold_streams + 3)) --pid "${CHAIN_PIDS[-1]}"
   fi
   if [[ " $2 " == *" storm "* ]]; then
+    bench "storm-first-$1" play "$CHAIN_PLAY/storm{n}" -n "$streams" -d 5 --pid "${CHAIN_PIDS[-1]}"
+    # The pulls end idle_grace (5 s) after their last viewer: the streams are cold again.
+    sleep 8
     bench "storm-$1" play "$CHAIN_PLAY/storm{n}" -n "$streams" -d 5 --pid "${CHAIN_PIDS[-1]}"
   fi
   for pid in "${publishers[@]}" "${CHAIN_PIDS[@]}"; do stop_pid "$pid"; done
@@ -65,12 +71,12 @@ for server in $servers; do
 done
 
 machine_note
-printf '%-6s %-6s %8s %26s %16s %12s %s\n' case server viewers "first keyframe ms p50/p90/p99/max" \
+printf '%-11s %-6s %8s %26s %16s %12s %s\n' case server viewers "first keyframe ms p50/p90/p99/max" \
   "Play.Start p50/p99" "first SH/K/I" failures
-for part in $parts; do
+for part in ${parts/storm/storm-first storm}; do
   for server in $servers; do
     run="$part-$server"
-    printf '%-6s %-6s %8s %26s %16s %12s %s\n' "$part" "$server" "$(field "$run" 'd["players"]')" \
+    printf '%-11s %-6s %8s %26s %16s %12s %s\n' "$part" "$server" "$(field "$run" 'd["players"]')" \
       "$(dist "$run" time_to_first_keyframe_ms "p50 p90 p99 max")" "$(dist "$run" time_to_play_start_ms)" \
       "$(first_video "$run")" "$(failures "$run")"
   done

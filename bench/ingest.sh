@@ -31,14 +31,15 @@ for server in $servers; do
 done
 
 machine_note
-printf '%-6s %10s %10s %8s %9s %7s %9s %15s %16s %8s %s\n' server publishers publishing Mbit/s "s/Gbit" "cpu%" \
+printf '%-6s %10s %10s %8s %9s %7s %8s %9s %15s %16s %8s %s\n' server publishers publishing Mbit/s "s/Gbit" "cpu%" kernel% \
   "KiB/pub" "start p50/p99" "backlog KiB p99" client% failures
 for server in $servers; do
   run="ingest-$server"
-  printf '%-6s %10s %10s %8s %9s %7s %9s %15s %16s %8s %s\n' "$server" "$publishers" \
+  printf '%-6s %10s %10s %8s %9s %7s %8s %9s %15s %16s %8s %s\n' "$server" "$publishers" \
     "$(field "$run" 'd["publishing"]')" "$(field "$run" 'd["sent_mbps"]')" \
     "$(field "$run" 'd["servers"][0]["cpu_seconds_per_gbit"]')" \
     "$(field "$run" '100 * d["servers"][0]["cpu_seconds"] / d["window_s"]')" \
+    "$(field "$run" '100 * d["servers"][0]["system_share"]')" \
     "$(field "$run" 'd["servers"][0]["rss_growth_per_client_kib"]')" \
     "$(dist "$run" time_to_publish_start_ms)" "$(field "$run" 'd["max_backlog_kib"]["p99"]')" \
     "$(field "$run" 'd["client"]["cpu_percent"]')" "$(failures "$run")"

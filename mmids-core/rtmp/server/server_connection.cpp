@@ -8,6 +8,7 @@
 namespace mmids::rtmp {
 namespace {
 
+// A TLS connection's own read buffer (plain ones read into their thread's).
 constexpr size_t kCommandReadBuffer = 4096;     // connect, createStream, play: small messages
 constexpr size_t kPublisherReadBuffer = 64 * 1024;
 constexpr size_t kMaxWriteBatchBytes = 256 * 1024;

@@ -1,6 +1,20 @@
 #include "mmids-core/rtmp/transport/rtmp_connection.hpp"
 
 namespace mmids::rtmp {
+namespace {
+
+// Every plain connection of a thread reads into this one buffer: RtmpTransport::read_some
+// fills it synchronously just before it returns, and run() hands the bytes to on_bytes()
+// before it suspends again, so no two connections use it at once. A connection then holds
+// no read buffer while it waits, which is nearly always for a viewer or an idle socket.
+constexpr size_t kThreadReadBuffer = 64 * 1024;
+
+asio::mutable_buffer thread_read_buffer() {
+  thread_local std::vector<uint8_t> buffer(kThreadReadBuffer);
+  return asio::buffer(buffer);
+}
+
+}  // namespace
 
 RtmpConnection::~RtmpConnection() {
   if (transport_) transport_->close();
@@ -28,22 +42,29 @@ asio::awaitable<void> RtmpConnection::run(bool tls_server) {
   on_started();
   request_flush();
   while (!closed_) {
-    if (read_buffer_.size() != wanted_read_buffer_) {
-      // Resized here, between reads: on_bytes() may ask while it reads the buffer.
-      read_buffer_ = std::vector<uint8_t>(wanted_read_buffer_);
-    }
-    auto read = co_await transport_->read_some(asio::buffer(read_buffer_));
+    asio::mutable_buffer target = read_target();
+    auto read = co_await transport_->read_some(target);
     if (closed_) co_return;
     if (!read.ok()) {
       close(read.error());
       co_return;
     }
-    if (auto status = on_bytes(std::span<const uint8_t>(read_buffer_.data(), *read)); !status.ok()) {
+    if (auto status = on_bytes(std::span<const uint8_t>(static_cast<const uint8_t*>(target.data()), *read));
+        !status.ok()) {
       close(status.error());
       co_return;
     }
     request_flush();
   }
+}
+
+asio::mutable_buffer RtmpConnection::read_target() {
+  if (!transport_->is_tls()) return thread_read_buffer();
+  if (read_buffer_.size() != wanted_read_buffer_) {
+    // Resized here, between reads: on_bytes() may ask while it reads the buffer.
+    read_buffer_ = std::vector<uint8_t>(wanted_read_buffer_);
+  }
+  return asio::buffer(read_buffer_);
 }
 
 void RtmpConnection::request_flush() {

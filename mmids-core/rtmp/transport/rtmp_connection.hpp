@@ -52,8 +52,9 @@ class RtmpConnection : public std::enable_shared_from_this<RtmpConnection> {
   // the side), then `on_started()`, then reading. A connection closed before attach()
   // closes the transport at once.
   void attach(std::shared_ptr<RtmpTransport> transport, bool tls_server);
-  // The read buffer's size from the next read on: small until the handshake is done (an
-  // idle connection costs little), larger for publishers.
+  // A TLS connection's read buffer, its own, from the next read on: small until the
+  // handshake is done (an idle connection costs little), larger for publishers. Plain
+  // connections read into their thread's shared buffer and keep none.
   void set_read_buffer_size(size_t bytes);
   // Merged writes from now on; null: every request writes at once.
   void set_write_batcher(std::shared_ptr<WriteBatcher> batcher) { batcher_ = std::move(batcher); }
@@ -68,11 +69,13 @@ class RtmpConnection : public std::enable_shared_from_this<RtmpConnection> {
 
  private:
   asio::awaitable<void> run(bool tls_server);
+  // Where the next read goes: the thread's shared buffer, or a TLS connection's own.
+  asio::mutable_buffer read_target();
   void write_next();
 
   std::shared_ptr<RtmpTransport> transport_;
   static constexpr size_t kHandshakeReadBuffer = 2048;  // C0+C1 is 1537 bytes
-  std::vector<uint8_t> read_buffer_ = std::vector<uint8_t>(kHandshakeReadBuffer);
+  std::vector<uint8_t> read_buffer_;  // TLS only, made at the first read
   size_t wanted_read_buffer_ = kHandshakeReadBuffer;
   ChunkWriteBatch writing_;  // the batch in flight (reused)
   bool write_in_flight_ = false;

@@ -51,6 +51,11 @@ class RtmpTransport : public std::enable_shared_from_this<RtmpTransport> {
 
   // The TLS handshake (nothing when plain). `server` picks the side.
   asio::awaitable<Status> tls_handshake(bool server);
+  // Reads what has arrived, at most buffer's size. Plain sockets fill `buffer` only at the
+  // very end, synchronously, after a readiness wait (or, after a read that filled it, after
+  // letting the thread's other work run), so the caller may pass a buffer that every
+  // connection of the thread shares if it uses the bytes before it next suspends. TLS reads
+  // into `buffer` while the operation is pending: it must be the caller's own.
   asio::awaitable<Result<size_t>> read_some(asio::mutable_buffer buffer);
   // Writes all of `batch` (scatter/gather); `done` runs once, on the socket's executor.
   // The batch must stay untouched until then. One write at a time.

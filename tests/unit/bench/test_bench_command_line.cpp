@@ -71,10 +71,12 @@ TEST_CASE("bench command line: modes, options and their checks", "[bench][cli]")
 }
 
 TEST_CASE("bench reads a server's CPU and memory from /proc", "[bench][cli]") {
-  auto cpu = parse_cpu_seconds("1234 (my (odd) name) S 1 2 3 4 5 6 7 8 9 10 250 50 0 0 20 0", 100);
+  auto cpu = parse_cpu_times("1234 (my (odd) name) S 1 2 3 4 5 6 7 8 9 10 250 50 0 0 20 0", 100);
   REQUIRE(cpu.ok());
-  CHECK(*cpu == Approx(3.0));
-  CHECK_FALSE(parse_cpu_seconds("garbage", 100).ok());
+  CHECK(cpu->user_seconds == Approx(2.5));
+  CHECK(cpu->system_seconds == Approx(0.5));
+  CHECK(cpu->total() == Approx(3.0));
+  CHECK_FALSE(parse_cpu_times("garbage", 100).ok());
   auto rss = parse_rss_kib("Name:\tmmids\nVmRSS:\t   12345 kB\nThreads: 1\n");
   REQUIRE(rss.ok());
   CHECK(*rss == 12345);

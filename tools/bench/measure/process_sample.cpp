@@ -22,7 +22,7 @@ Result<std::string> read_text(const std::string& path) {
 
 }  // namespace
 
-Result<double> parse_cpu_seconds(std::string_view stat, long ticks_per_second) {
+Result<CpuTimes> parse_cpu_times(std::string_view stat, long ticks_per_second) {
   // The command name (field 2) may hold spaces and parentheses: count fields after the
   // last ')', which ends it; the first of those is field 3.
   const size_t name_end = stat.rfind(')');
@@ -36,7 +36,8 @@ Result<double> parse_cpu_seconds(std::string_view stat, long ticks_per_second) {
     if (number == kUtimeField + 1) stime = std::stoull(field);
   }
   if (!fields) return Error("short /proc stat line");
-  return static_cast<double>(utime + stime) / static_cast<double>(ticks_per_second);
+  const auto ticks = static_cast<double>(ticks_per_second);
+  return CpuTimes{static_cast<double>(utime) / ticks, static_cast<double>(stime) / ticks};
 }
 
 Result<uint64_t> parse_rss_kib(std::string_view status) {
@@ -56,7 +57,7 @@ Result<ProcessSample> sample_process(int pid) {
   if (!stat.ok()) return std::move(stat).take_error();
   auto status = read_text(base + "/status");
   if (!status.ok()) return std::move(status).take_error();
-  auto cpu = parse_cpu_seconds(*stat, sysconf(_SC_CLK_TCK));
+  auto cpu = parse_cpu_times(*stat, sysconf(_SC_CLK_TCK));
   if (!cpu.ok()) return std::move(cpu).take_error();
   auto rss = parse_rss_kib(*status);
   if (!rss.ok()) return std::move(rss).take_error();
@@ -90,9 +91,11 @@ Json ServerWatch::to_json(double window_bits, size_t clients) const {
       result.push_back(entry);
       continue;
     }
-    const double cpu = server.end->cpu_seconds - server.window->cpu_seconds;
+    const double cpu = server.end->cpu.total() - server.window->cpu.total();
+    const double system = server.end->cpu.system_seconds - server.window->cpu.system_seconds;
     const double growth = static_cast<double>(server.end->rss_kib) - static_cast<double>(server.start->rss_kib);
     entry["cpu_seconds"] = cpu;
+    if (cpu > 0) entry["system_share"] = system / cpu;
     entry["rss_start_kib"] = server.start->rss_kib;
     entry["rss_end_kib"] = server.end->rss_kib;
     entry["rss_end_mib"] = static_cast<double>(server.end->rss_kib) / kKibPerMib;

@@ -131,25 +131,22 @@ asio::awaitable<Result<size_t>> RtmpTransport::read_some(asio::mutable_buffer bu
     // before this returns, so a buffer shared by every connection of the thread is safe
     // (the header's contract). asio's own async read would recv() when it starts, into a
     // buffer some other connection may use before the completion runs.
-    bool ready = false;
-    if (last_read_filled_) {
-      // More is likely waiting, and a readiness wait would not see it (the reactor's epoll
-      // is edge-triggered: no new event for bytes that were already there). Let the
-      // thread's other work run first, then read.
-      co_await asio::post(plain_.get_executor(), asio::use_awaitable);
+    // After a read that filled the buffer more is likely waiting, and a readiness wait would
+    // not see it (the reactor's epoll is edge-triggered: no new event for bytes that were
+    // already there): let the thread's other work run, then read. After a read that drained
+    // the socket a recv() now would only say EAGAIN (a publisher's messages arrive one at a
+    // time: one failed syscall per message): wait for readiness first.
+    bool wait_first = !last_read_filled_;
+    if (!wait_first) co_await asio::post(plain_.get_executor(), asio::use_awaitable);
+    while (true) {
+      if (wait_first) {
+        co_await plain_.async_wait(asio::ip::tcp::socket::wait_read, asio::redirect_error(asio::use_awaitable, error));
+        if (error) break;
+      }
       read = plain_.read_some(buffer, error);
-      ready = error != asio::error::would_block;  // EAGAIN is EWOULDBLOCK on Linux
-      if (!ready) error.clear();
-    }
-    // The last read drained the socket, so a recv() now would only say EAGAIN (a
-    // publisher's messages arrive one at a time: one failed syscall per message). Wait for
-    // readiness first, then one recv() that finds the bytes.
-    while (!ready) {
-      co_await plain_.async_wait(asio::ip::tcp::socket::wait_read, asio::redirect_error(asio::use_awaitable, error));
-      if (error) break;
-      read = plain_.read_some(buffer, error);
-      ready = error != asio::error::would_block;
-      if (!ready) error.clear();  // a readiness that the kernel took back: wait again
+      if (error != asio::error::would_block) break;  // EAGAIN is EWOULDBLOCK on Linux
+      error.clear();  // nothing there (a readiness the kernel took back): wait
+      wait_first = true;
     }
   }
   read_started_ = Clock::time_point::max();

@@ -4,8 +4,9 @@
 #
 # Environment: BUILD (default build), SERVER_CORE (0), CLIENT_CORE (1), BENCH_KEEP=1 keeps
 # the temporary directory (logs, JSON of every run), BENCH_CACHE (where the encoded clip
-# is kept between runs, default /tmp/mmids-bench-cache), MMIDS_WRITE_BATCH_MS (every
-# mmids node's write_batch_ms; unset: the default), MMIDS_WORKER_THREADS (the relay's
+# is kept between runs, default /tmp/mmids-bench-cache), MMIDS_WRITE_BATCH_MS and
+# MMIDS_READ_BATCH_MS (every mmids node's write_batch_ms and read_batch_ms; unset: the
+# defaults), MMIDS_WORKER_THREADS (the relay's
 # worker_threads; unset: the default, one per core).
 
 set -euo pipefail
@@ -109,6 +110,7 @@ relay_config() {
 settings {
     bind_address 127.0.0.1
     write_batch_ms ${MMIDS_WRITE_BATCH_MS:-100}
+    read_batch_ms ${MMIDS_READ_BATCH_MS:-20}
 ${MMIDS_WORKER_THREADS:+    worker_threads $MMIDS_WORKER_THREADS}
     # Every player and the publisher come from 127.0.0.1: above the default of 1000.
     max_connections_per_address 20000

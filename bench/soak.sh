@@ -67,7 +67,7 @@ node() {  # node ROLE NAME ADDRESS: one node of configs/ROLE.config
   api_port=$(free_port)
   spawn "$2" env MMIDS_BIND_ADDRESS="$3" MMIDS_API_ADDRESS="$3" MMIDS_API_PORT="$api_port" \
     MMIDS_LOOKUP_URL="$lookup_url" MMIDS_RTMP_PORT="$rtmp_port" MMIDS_HTTP_PORT="$http_port" \
-    MMIDS_PUBLISHER_REFRESH=10 MMIDS_IDLE_GRACE="$idle_grace" MMIDS_WRITE_BATCH_MS="${MMIDS_WRITE_BATCH_MS:-100}" \
+    MMIDS_PUBLISHER_REFRESH=10 MMIDS_IDLE_GRACE="$idle_grace" MMIDS_WRITE_BATCH_MS="${MMIDS_WRITE_BATCH_MS:-100}" MMIDS_READ_BATCH_MS="${MMIDS_READ_BATCH_MS:-20}" \
     "$MMIDS" --config "$BENCH_ROOT/configs/$1.config" --log-level info
   processes+=(--process "$2=$SPAWNED")
   nodes+=(--node "$2=http://$3:$api_port")

@@ -9,6 +9,11 @@
 namespace mmids::node {
 namespace {
 
+// How often the heap's free pages go back to the system: seldom enough that a trim (a walk
+// of the free lists, microseconds to a few milliseconds) costs nothing measurable, often
+// enough that a join burst's high-water mark does not linger.
+constexpr std::chrono::seconds kMemoryTrimInterval{10};
+
 // The reports' signing secret: report_secret, or the contents of report_secret_file.
 std::string report_secret(const settings::NodeSettings& settings) {
   if (settings.report_secret_file.empty()) {
@@ -34,6 +39,7 @@ Node::Node(asio::io_context& io, config::NodeConfig config, settings::NodeSettin
   rtmp_options.max_connections_per_address = settings_.max_connections_per_address;
   rtmp_options.tls = make_rtmps_context(settings_);
   rtmp_options.write_batch = std::chrono::milliseconds(settings_.write_batch_ms);
+  rtmp_options.read_batch = std::chrono::milliseconds(settings_.read_batch_ms);
   rtmp_options.activity = activity_;
   io_threads_ = std::make_shared<IoThreads>(io_, settings_.worker_threads);
   rtmp_options.io_threads = io_threads_;
@@ -102,10 +108,13 @@ void Node::start() {
   }
   for (const auto& workflow : config_.workflows) workflows_->upsert(workflow);
   if (reporter_) reporter_->start();
+  trimmer_ = std::make_shared<MemoryTrimmer>(io_, kMemoryTrimInterval);
+  trimmer_->start();
 }
 
 void Node::stop() {
   if (reporter_) reporter_->stop();
+  if (trimmer_) trimmer_->stop();
   if (workflows_) workflows_->stop_all();
   if (api_) {
     api_->stop();

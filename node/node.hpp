@@ -13,6 +13,7 @@
 #include "mmids-core/settings/node_settings.hpp"
 #include "mmids-core/workflows/step_registry.hpp"
 #include "mmids-core/workflows/workflow_manager.hpp"
+#include "node/memory_trimmer.hpp"
 #include "node/node_metrics.hpp"
 #include "node/node_reporter.hpp"
 #include "reactor/reactor_manager.hpp"
@@ -61,6 +62,8 @@ class Node {
   std::unique_ptr<steps::StepServices> services_;
   std::unique_ptr<http::Server> api_;
   std::shared_ptr<NodeReporter> reporter_;  // with report_url
+  // Gives the heap pages freed after a join burst back to the system.
+  std::shared_ptr<MemoryTrimmer> trimmer_;
 };
 
 }  // namespace mmids::node

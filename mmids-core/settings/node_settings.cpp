@@ -47,6 +47,7 @@ std::optional<uint32_t> parse_count(const std::string& key, const std::string& t
 }
 
 constexpr uint32_t kMaxWriteBatchMs = 1000;  // beyond a second a player's buffer would run dry
+constexpr uint32_t kMaxReadBatchMs = 1000;   // the same bound: it delays every viewer as much
 constexpr uint32_t kMaxWorkerThreads = 256;
 
 }  // namespace
@@ -93,6 +94,9 @@ SettingsResult read_node_settings(const config::NodeConfig& config) {
     } else if (key == "write_batch_ms") {
       if (!require_value()) continue;
       if (auto ms = parse_count(key, text, 0, kMaxWriteBatchMs, result.errors)) s.write_batch_ms = *ms;
+    } else if (key == "read_batch_ms") {
+      if (!require_value()) continue;
+      if (auto ms = parse_count(key, text, 0, kMaxReadBatchMs, result.errors)) s.read_batch_ms = *ms;
     } else if (key == "worker_threads") {
       if (!require_value()) continue;
       if (auto threads = parse_count(key, text, 1, kMaxWorkerThreads, result.errors)) s.worker_threads = *threads;

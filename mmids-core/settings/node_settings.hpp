@@ -32,6 +32,10 @@ struct NodeSettings {
   // write (one system call per batch instead of per message); the latency it may add.
   // 0: every message is written at once.
   uint32_t write_batch_ms = 100;
+  // Paced reads of RTMP publishers: what a publisher sent within this many milliseconds is
+  // read at once (one wake and one system call per tick instead of per message); the
+  // latency it may add. 0: every message is read when it arrives.
+  uint32_t read_batch_ms = 20;
   // I/O threads RTMP connections are spread over, the main one (workflows, reactors, the
   // API, HTTP viewers) included. Default: one per core.
   uint32_t worker_threads = default_worker_threads();

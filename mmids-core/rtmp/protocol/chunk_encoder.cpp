@@ -91,9 +91,9 @@ void ChunkWriteBatch::append(ChunkWriteBatch&& other) {
 
 void ChunkWriteBatch::clear() {
   // A usual batch (one interval of a stream) keeps its storage for the next one; an unusual
-  // one (a viewer's GOP replay at join) gives it back, or every connection would keep its
-  // join's high-water mark for its whole life.
-  if (segments_.capacity() > kKeptSegments) {
+  // one (the handshake, a viewer's GOP replay at join) gives it back, or every connection
+  // would keep its join's high-water mark for its whole life.
+  if (segments_.capacity() > kKeptSegments || headers_.capacity() > kKeptHeaderBytes) {
     *this = ChunkWriteBatch{};
     return;
   }

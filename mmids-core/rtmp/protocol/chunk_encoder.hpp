@@ -43,7 +43,11 @@ class ChunkWriteBatch {
  private:
   friend class ChunkEncoder;
   static constexpr uint32_t kHeaderSource = 0xFFFFFFFF;
-  static constexpr size_t kKeptSegments = 128;  // clear() frees a batch that held more
+  // clear() frees a batch that held more: a usual batch (one write interval of a stream) has
+  // a few dozen segments and a few hundred header bytes; the handshake's 3 KiB of raw bytes
+  // and a join's GOP replay are far above.
+  static constexpr size_t kKeptSegments = 64;
+  static constexpr size_t kKeptHeaderBytes = 512;
   struct Segment {
     uint32_t source;  // index into payloads_, or kHeaderSource for headers_
     size_t offset;

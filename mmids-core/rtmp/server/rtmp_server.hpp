@@ -43,6 +43,9 @@ struct RtmpServerOptions {
   // Merged writes to viewers: media queued within this interval leaves in one write per
   // viewer (the `write_batch_ms` setting); 0 writes every message at once.
   std::chrono::milliseconds write_batch{0};
+  // Paced reads of publishers: a publisher's bytes are read on a tick of this interval, all
+  // that arrived in between at once (the `read_batch_ms` setting); 0 reads them as they come.
+  std::chrono::milliseconds read_batch{0};
   // The node's book of clients and streams (every connection, every published stream); null: none.
   std::shared_ptr<activity::NodeActivity> activity;
   // The io threads connections are spread over, round robin (`worker_threads`); their

@@ -1,5 +1,7 @@
 #include "mmids-core/rtmp/transport/rtmp_transport.hpp"
 
+#include <sys/socket.h>
+
 namespace mmids::rtmp {
 namespace {
 
@@ -12,6 +14,17 @@ Clock::time_point plus(Clock::time_point start, Clock::duration timeout) {
 
 long long milliseconds(Clock::duration duration) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(duration).count();
+}
+
+// A paced connection asks the kernel to wake its thread only once this much is waiting:
+// a full read, which a tick would otherwise read late. Below it nobody waits for the
+// bytes (the tick reads them), so a wake would only cost.
+constexpr int kPacedLowWater = 64 * 1024;
+
+// The first tick after `now` on a clock of `interval` ticks.
+Clock::time_point next_tick(Clock::time_point now, std::chrono::milliseconds interval) {
+  const auto tick = std::chrono::duration_cast<Clock::duration>(interval);
+  return Clock::time_point((now.time_since_epoch() / tick + 1) * tick);
 }
 
 bool ordinary_end(const boost::system::error_code& error) {
@@ -60,6 +73,12 @@ void RtmpTransport::set_deadline(Clock::time_point deadline, std::string why) {
 void RtmpTransport::set_read_timeout(Clock::duration timeout) {
   read_timeout_ = timeout;
   arm(next_due());
+}
+
+void RtmpTransport::pace_reads(std::chrono::milliseconds interval) {
+  if (tls_) return;  // TLS reads are asio's async reads: readiness-driven
+  pacing_ = interval;
+  if (pacing_.count() > 0 && !pacing_timer_) pacing_timer_ = std::make_unique<asio::steady_timer>(plain_.get_executor());
 }
 
 void RtmpTransport::set_write_timeout(Clock::duration timeout) {
@@ -135,17 +154,18 @@ asio::awaitable<Result<size_t>> RtmpTransport::read_some(asio::mutable_buffer bu
     // not see it (the reactor's epoll is edge-triggered: no new event for bytes that were
     // already there): let the thread's other work run, then read. After a read that drained
     // the socket a recv() now would only say EAGAIN (a publisher's messages arrive one at a
-    // time: one failed syscall per message): wait for readiness first.
+    // time: one failed syscall per message): wait first, for readiness or a paced
+    // connection's tick.
     bool wait_first = !last_read_filled_;
     if (!wait_first) co_await asio::post(plain_.get_executor(), asio::use_awaitable);
     while (true) {
       if (wait_first) {
-        co_await plain_.async_wait(asio::ip::tcp::socket::wait_read, asio::redirect_error(asio::use_awaitable, error));
+        error = co_await wait_for_bytes();
         if (error) break;
       }
       read = plain_.read_some(buffer, error);
       if (error != asio::error::would_block) break;  // EAGAIN is EWOULDBLOCK on Linux
-      error.clear();  // nothing there (a readiness the kernel took back): wait
+      error.clear();  // nothing there (a readiness the kernel took back, a quiet tick): wait
       wait_first = true;
     }
   }
@@ -153,6 +173,23 @@ asio::awaitable<Result<size_t>> RtmpTransport::read_some(asio::mutable_buffer bu
   if (error) co_return failure(error, "read").take_error();
   last_read_filled_ = read == buffer.size();
   co_return read;
+}
+
+asio::awaitable<boost::system::error_code> RtmpTransport::wait_for_bytes() {
+  boost::system::error_code error;
+  if (pacing_.count() == 0) {
+    co_await plain_.async_wait(asio::ip::tcp::socket::wait_read, asio::redirect_error(asio::use_awaitable, error));
+    co_return error;
+  }
+  if (!low_water_set_) {
+    // Here, not in pace_reads(): a readiness wait pending then would not see a publisher's
+    // first small messages until a full read of them had arrived.
+    low_water_set_ = true;
+    ::setsockopt(plain_.native_handle(), SOL_SOCKET, SO_RCVLOWAT, &kPacedLowWater, sizeof kPacedLowWater);
+  }
+  pacing_timer_->expires_at(next_tick(Clock::now(), pacing_));
+  co_await pacing_timer_->async_wait(asio::redirect_error(asio::use_awaitable, error));
+  co_return error;
 }
 
 void RtmpTransport::release_large_gather() {
@@ -199,6 +236,7 @@ void RtmpTransport::close() {
   if (closed_) return;
   closed_ = true;
   timer_.cancel();
+  if (pacing_timer_) pacing_timer_->cancel();
   boost::system::error_code ignored;
   socket().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
   socket().close(ignored);

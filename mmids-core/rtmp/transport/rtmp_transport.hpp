@@ -13,6 +13,13 @@
 // costs no timer operation, so re-arming on every read of a publisher is free.
 // A deadline that passes closes the socket; the operation then fails with the reason
 // ("no data for 5000 ms"). Failures are values, never exceptions.
+//
+// Paced reads (pace_reads, plain sockets): a publisher's messages arrive one small TCP
+// segment at a time, and reading each when it arrives costs a wake of the thread, an epoll
+// event and a recv per message. A paced connection is read on a clock tick instead: every
+// `interval` (ticks aligned on the steady clock, so every paced connection of a thread is
+// read in the same turn), all that arrived in between in one recv, and the kernel is told
+// (SO_RCVLOWAT) not to wake the thread for bytes below a full read.
 #include "mmids-core/common/asio.hpp"
 #include "mmids-core/common/result.hpp"
 #include "mmids-core/rtmp/protocol/chunk_encoder.hpp"
@@ -48,6 +55,9 @@ class RtmpTransport : public std::enable_shared_from_this<RtmpTransport> {
   void set_deadline(Clock::time_point deadline, std::string why = "deadline passed");
   void set_read_timeout(Clock::duration timeout);
   void set_write_timeout(Clock::duration timeout);
+  // From the next read on, reads every `interval` instead of when bytes arrive (above);
+  // bytes wait at most `interval`. Plain sockets only: a TLS transport ignores it.
+  void pace_reads(std::chrono::milliseconds interval);
 
   // The TLS handshake (nothing when plain). `server` picks the side.
   asio::awaitable<Status> tls_handshake(bool server);
@@ -76,8 +86,10 @@ class RtmpTransport : public std::enable_shared_from_this<RtmpTransport> {
   void on_timer();
   [[nodiscard]] Clock::time_point next_due() const;
   [[nodiscard]] Status failure(const boost::system::error_code& error, const char* what) const;
+  // Until bytes may be there: the next pacing tick, or (not paced) the socket's readiness.
+  asio::awaitable<boost::system::error_code> wait_for_bytes();
   void release_large_gather();  // after a write: frees gather_ if it grew past kKeptGather
-  static constexpr size_t kKeptGather = 128;
+  static constexpr size_t kKeptGather = 64;  // as ChunkWriteBatch::kKeptSegments
 
   asio::ip::tcp::socket plain_;
   std::unique_ptr<asio::ssl::stream<asio::ip::tcp::socket>> tls_;
@@ -93,6 +105,9 @@ class RtmpTransport : public std::enable_shared_from_this<RtmpTransport> {
   Clock::time_point write_started_ = Clock::time_point::max();  // max: no write in progress
   std::string expired_;  // why the timer closed the connection; empty while it has not
   std::vector<asio::const_buffer> gather_;  // reused by every write
+  std::chrono::milliseconds pacing_{0};     // 0: not paced
+  std::unique_ptr<asio::steady_timer> pacing_timer_;  // made by pace_reads (publishers only)
+  bool low_water_set_ = false;  // SO_RCVLOWAT, set at the first paced wait
   bool last_read_filled_ = false;           // read_some filled the whole buffer last time
   bool closed_ = false;
 };

@@ -68,6 +68,20 @@ TEST_CASE("settings: write_batch_ms defaults to merged writes of 100 ms, 0 write
   }
 }
 
+TEST_CASE("settings: read_batch_ms defaults to paced reads of 20 ms, 0 reads at once", "[settings]") {
+  CHECK(settings_of("").settings.read_batch_ms == 20);
+  auto zero = settings_of("read_batch_ms 0");
+  CHECK(zero.errors.empty());
+  CHECK(zero.settings.read_batch_ms == 0);
+  CHECK(settings_of("read_batch_ms 50").settings.read_batch_ms == 50);
+  for (const char* bad : {"-1", "1001", "ten", "5ms"}) {
+    INFO(bad);
+    auto result = settings_of(std::string("read_batch_ms ") + bad);
+    REQUIRE(result.errors.size() == 1);
+    CHECK_THAT(result.errors[0], Catch::Contains("'read_batch_ms'") && Catch::Contains(bad));
+  }
+}
+
 TEST_CASE("settings: worker_threads defaults to the cores the node may run on, 1 to 256", "[settings]") {
   cpu_set_t allowed;
   REQUIRE(sched_getaffinity(0, sizeof allowed, &allowed) == 0);

@@ -84,7 +84,10 @@ Node::~Node() {
   workflows_.reset();
   http_viewers_.reset();
   rtmp_.reset();
-  io_threads_.reset();  // their connections were told to close: they end, then the threads
+  // Their connections were told to close: they end, then the threads. An open one still
+  // holds them, so join here rather than leave it to the last reference.
+  io_threads_->join();
+  io_threads_.reset();
   activity_->on_first_keyframe(nullptr);  // the metrics go before the book
 }
 

@@ -6,8 +6,9 @@
 // touched there, so nothing needs a lock: work for another thread is posted to it.
 // With one thread there is nothing but the main io_context and every post is a call.
 //
-// Destruction stops the extra threads and joins them, so it must come before the main
-// io_context's (objects on them post to it) and after everything that posts to them.
+// join() (or destruction) stops the extra threads and joins them, so it must come before
+// the main io_context's destruction (objects on them post to it) and after everything that
+// posts to them.
 #include "mmids-core/common/asio.hpp"
 
 #include <chrono>
@@ -57,12 +58,18 @@ class IoThreads {
       worker->thread = std::thread([context = &worker->context] { context->run(); });
     }
   }
+  ~IoThreads() { join(); }
   // Lets each thread finish what it has (connections told to close end their reads and
-  // timers) for up to a second, then stops it, and joins.
-  ~IoThreads() {
+  // timers) for up to a second, then stops it, and joins; at most once, from the main
+  // thread. The owner calls it before what the threads use goes: a connection that is
+  // still open holds these threads too (through its server), so the last reference may go
+  // only later, with the main io_context's queue, where a running thread would post into
+  // an io_context being destroyed. What the threads left queued is destroyed with them.
+  void join() {
     for (auto& worker : workers_) worker->guard.reset();
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(1);
     for (auto& worker : workers_) {
+      if (!worker->thread.joinable()) continue;
       while (!worker->context.stopped() && std::chrono::steady_clock::now() < deadline) {
         std::this_thread::sleep_for(std::chrono::milliseconds(5));
       }

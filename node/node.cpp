@@ -9,9 +9,9 @@
 namespace mmids::node {
 namespace {
 
-// How often the heap's free pages go back to the system: seldom enough that a trim (a walk
-// of the free lists, microseconds to a few milliseconds) costs nothing measurable, often
-// enough that a join burst's high-water mark does not linger.
+// How often the heap's free pages go back to the system: seldom enough that a trim's walk
+// of the free lists is lost among the node's work, often enough that a join burst's
+// high-water mark does not linger.
 constexpr std::chrono::seconds kMemoryTrimInterval{10};
 
 // The reports' signing secret: report_secret, or the contents of report_secret_file.

@@ -60,8 +60,8 @@ class IoThreads {
   }
   ~IoThreads() { join(); }
   // Lets each thread finish what it has (connections told to close end their reads and
-  // timers) for up to a second, then stops it, and joins; at most once, from the main
-  // thread. The owner calls it before what the threads use goes: a connection that is
+  // timers) for up to a second, then stops it, and joins; from the main thread (a second
+  // call finds nothing left to join). The owner calls it before what the threads use goes: a connection that is
   // still open holds these threads too (through its server), so the last reference may go
   // only later, with the main io_context's queue, where a running thread would post into
   // an io_context being destroyed. What the threads left queued is destroyed with them.

@@ -152,7 +152,7 @@ void ServerConnection::publish_answered(const PublisherRole* role, const Publish
   publishing_ = true;
   dialogue_.accept_publish();
   set_read_buffer_size(kPublisherReadBuffer);
-  if (options_.read_batch.count() > 0) transport()->pace_reads(options_.read_batch);
+  transport()->pace_reads(options_.read_batch);
   transport()->set_read_timeout(answer.publish_timeout);
   request_flush();
 }

@@ -56,7 +56,8 @@ class RtmpTransport : public std::enable_shared_from_this<RtmpTransport> {
   void set_read_timeout(Clock::duration timeout);
   void set_write_timeout(Clock::duration timeout);
   // From the next read on, reads every `interval` instead of when bytes arrive (above);
-  // bytes wait at most `interval`. Plain sockets only: a TLS transport ignores it.
+  // bytes wait at most `interval`. 0: as bytes arrive. Plain sockets only: a TLS transport
+  // ignores it.
   void pace_reads(std::chrono::milliseconds interval);
 
   // The TLS handshake (nothing when plain). `server` picks the side.

@@ -33,6 +33,7 @@ import ctypes
 import http.client
 import json
 import os
+import random
 import re
 import shutil
 import signal
@@ -78,11 +79,51 @@ def program(name):
 _handed_out = set()  # ports this process gave out: not yet bound by whoever got them
 
 
+def _ports_outside_the_ephemeral_range():
+    """The ports a test may hand out: below the kernel's ephemeral range, which its own
+    outgoing connections (players, publishers, HTTP clients of every test running beside
+    this one) draw their local ports from. A port picked there could be taken as a client's
+    local port between the pick and the node's bind, and the node would not start."""
+    try:
+        with open("/proc/sys/net/ipv4/ip_local_port_range") as f:
+            ephemeral_low = int(f.read().split()[0])
+    except (OSError, ValueError, IndexError):
+        ephemeral_low = 32768
+    return range(10000, ephemeral_low) if ephemeral_low - 10000 >= 4096 else None
+
+
+def _bindable(family, host, port):
+    with socket.socket(family, socket.SOCK_STREAM) as s:
+        try:
+            s.bind((host, port))
+            return True
+        except OSError:
+            return False
+
+
 def free_ports(count, host="127.0.0.1"):
-    """`count` distinct TCP ports nothing listens on right now (bound together, then freed),
-    none of them given out before by this process (a node's RTMP port is picked before its
-    API port, and neither is bound until the node starts)."""
+    """`count` distinct TCP ports nothing is bound to right now, none of them given out
+    before by this process (a node's RTMP port is picked before its API port, and neither
+    is bound until the node starts). They are drawn at random from below the ephemeral
+    range, so no outgoing connection takes one before its server binds it; tests running
+    side by side draw from thousands of ports, so they almost never pick the same one, and
+    a port another test's server holds fails the bind check and is passed over."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    allowed = _ports_outside_the_ephemeral_range()
+    if allowed is None:  # a machine whose ephemeral range leaves no room below it
+        return _kernel_picked_ports(family, host, count)
+    ports = []
+    for _ in range(len(allowed)):
+        port = random.choice(allowed)
+        if port not in _handed_out and port not in ports and _bindable(family, host, port):
+            ports.append(port)
+            if len(ports) == count:
+                _handed_out.update(ports)
+                return ports
+    raise AssertionError(f"no {count} free TCP ports on {host} in {allowed.start}-{allowed.stop - 1}")
+
+
+def _kernel_picked_ports(family, host, count):
     sockets = []
     try:
         ports = []

@@ -67,8 +67,14 @@ class NodeObservabilityTest(harness.E2ETestCase):
                    "flv": self.viewer("flv", f"http://127.0.0.1:{self.http_port}/watch/x.flv")}
 
         # /metrics: the values, read from what the node does.
-        harness.wait_until(lambda: metric(self.metrics(), "mmids_stream_viewers", stream="x") == 3, timeout=15,
-                           process=self.node, message="mmids_stream_viewers{stream=\"x\"} 3")
+        # A viewer counts from its admission; its first keyframe is observed a moment later,
+        # when the stream's cached GOP reaches its queue: wait for both.
+        def three_playing():
+            text = self.metrics()
+            return (metric(text, "mmids_stream_viewers", stream="x") == 3
+                    and (metric(text, "mmids_time_to_first_keyframe_seconds_count") or 0) >= 3)
+        harness.wait_until(three_playing, timeout=15, process=self.node,
+                           message="mmids_stream_viewers{stream=\"x\"} 3, each with its first keyframe")
         text = self.metrics()
         self.assertEqual(metric(text, "mmids_connections", role="viewer"), 3, text)
         self.assertEqual(metric(text, "mmids_connections", role="publisher"), 1, text)

@@ -84,12 +84,9 @@ def _ports_outside_the_ephemeral_range():
     outgoing connections (players, publishers, HTTP clients of every test running beside
     this one) draw their local ports from. A port picked there could be taken as a client's
     local port between the pick and the node's bind, and the node would not start."""
-    try:
-        with open("/proc/sys/net/ipv4/ip_local_port_range") as f:
-            ephemeral_low = int(f.read().split()[0])
-    except (OSError, ValueError, IndexError):
-        ephemeral_low = 32768
-    return range(10000, ephemeral_low) if ephemeral_low - 10000 >= 4096 else None
+    with open("/proc/sys/net/ipv4/ip_local_port_range") as f:
+        ephemeral_low = int(f.read().split()[0])
+    return range(10000, ephemeral_low)
 
 
 def _bindable(family, host, port):
@@ -110,35 +107,15 @@ def free_ports(count, host="127.0.0.1"):
     a port another test's server holds fails the bind check and is passed over."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     allowed = _ports_outside_the_ephemeral_range()
-    if allowed is None:  # a machine whose ephemeral range leaves no room below it
-        return _kernel_picked_ports(family, host, count)
     ports = []
-    for _ in range(len(allowed)):
-        port = random.choice(allowed)
-        if port not in _handed_out and port not in ports and _bindable(family, host, port):
+    for port in random.sample(allowed, len(allowed)):
+        if port not in _handed_out and _bindable(family, host, port):
             ports.append(port)
             if len(ports) == count:
                 _handed_out.update(ports)
                 return ports
-    raise AssertionError(f"no {count} free TCP ports on {host} in {allowed.start}-{allowed.stop - 1}")
-
-
-def _kernel_picked_ports(family, host, count):
-    sockets = []
-    try:
-        ports = []
-        while len(ports) < count:
-            s = socket.socket(family, socket.SOCK_STREAM)
-            s.bind((host, 0))
-            sockets.append(s)
-            port = s.getsockname()[1]
-            if port not in _handed_out:
-                ports.append(port)
-        _handed_out.update(ports)
-        return ports
-    finally:
-        for s in sockets:
-            s.close()
+    raise AssertionError(f"no {count} free TCP ports on {host} in {allowed.start}-{allowed.stop - 1} "
+                         "(below the ephemeral range, net.ipv4.ip_local_port_range)")
 
 
 def free_port(host="127.0.0.1"):
